@@ -1,0 +1,3 @@
+from wushe.cli.main import run
+
+run()

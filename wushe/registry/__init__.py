@@ -1,0 +1,1 @@
+"""The registry store: source records, golden records, provenance, quarantine, runs (design §6)."""

@@ -1,0 +1,72 @@
+"""Engines for the registry database: SQLite (embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from wushe import settings
+from wushe.errors import ConfigError
+
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def json_dumps(value: Any) -> str:
+    """The registry's JSON encoding (orjson; dates and datetimes as ISO-8601)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def redact(url: str) -> str:
+    """A database URL safe to print: the password is hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: show nothing of it
+        return "<invalid database URL>"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """A new engine for ``url`` (default: settings.database_url())."""
+    url = settings.database_url(url)
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise ConfigError(f"the database URL is not valid: {redact(url)}") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        raise ConfigError(f"the registry runs on SQLite or PostgreSQL, not {backend} ({redact(url)})")
+    if backend == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            from pathlib import Path
+
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    engine = create_engine(parsed, json_serializer=json_dumps, json_deserializer=orjson.loads, **kwargs)
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; take control so a batch is one transaction
+        event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    return engine
+
+
+@cache
+def engine(url: str | None = None) -> Engine:
+    """The process-wide engine for ``url``."""
+    return make_engine(url)

@@ -1,0 +1,287 @@
+"""SQLAlchemy models of the registry (design §6).
+
+Naming: tables are singular nouns; timestamps are timezone-aware UTC; JSON columns use JSONB on
+PostgreSQL. Bulk paths write through Core (see ``sources.py``), never row by row through the ORM.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only aliases the rowid for a column declared exactly INTEGER PRIMARY KEY
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Timestamp = DateTime(timezone=True)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: Json, list[Any]: Json, datetime: Timestamp}
+
+
+class SyncRun(Base):
+    """One sync: a nightly run, a single-partner rerun, a backfill or a quarantine replay."""
+
+    __tablename__ = "sync_run"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    summary: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class StreamRun(Base):
+    """What one partner stream did within a sync run: counts, timing, outcome."""
+
+    __tablename__ = "stream_run"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("sync_run.id"), index=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    stream: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    valid: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    merged: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    gate: Mapped[dict[str, Any] | None]
+    __table_args__ = (Index("ix_stream_run_partner_stream", "partner", "stream", "started_at"),)
+
+
+class StreamState(Base):
+    """A partner stream's incremental cursor, committed with the batch that advanced it."""
+
+    __tablename__ = "stream_state"
+    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stream: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+    run_id: Mapped[str | None] = mapped_column(ForeignKey("sync_run.id"))
+
+
+class SourceRecord(Base):
+    """A partner record as last received: one row per (partner, kind, source_id).
+
+    The row holds the current version; when the content changes, the old version is first copied
+    to ``source_version``, so no received content is ever lost.
+    """
+
+    __tablename__ = "source_record"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict[str, Any]]
+    source_updated_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime | None]
+    first_seen_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+    last_run_id: Mapped[str | None] = mapped_column(String(40))
+    __table_args__ = (UniqueConstraint("partner", "kind", "source_id"),)
+
+
+class SourceVersion(Base):
+    """An earlier content of a source record, kept when a newer one arrived. Append-only."""
+
+    __tablename__ = "source_version"
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict[str, Any]]
+    source_updated_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime | None]
+    recorded_at: Mapped[datetime]
+    superseded_at: Mapped[datetime]
+    run_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class GoldenRecord(Base):
+    """One real-world entity, with a stable id that survives reruns and merges."""
+
+    __tablename__ = "golden_record"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    display_name: Mapped[str | None] = mapped_column(String(512))
+    division_code: Mapped[str | None] = mapped_column(String(12))
+    data: Mapped[dict[str, Any]]
+    content_hash: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    successor_ids: Mapped[list[Any] | None]
+    __table_args__ = (Index("ix_golden_record_kind_status", "kind", "status"),)
+
+
+class CrossReference(Base):
+    """Which golden record a source record belongs to, how sure the match is, and why."""
+
+    __tablename__ = "cross_reference"
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"), primary_key=True)
+    golden_id: Mapped[str] = mapped_column(ForeignKey("golden_record.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(24))
+    explanation: Mapped[dict[str, Any] | None]
+    linked_at: Mapped[datetime]
+    run_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class FieldProvenance(Base):
+    """Where a golden field's value came from and which survivorship rule chose it."""
+
+    __tablename__ = "field_provenance"
+    golden_id: Mapped[str] = mapped_column(ForeignKey("golden_record.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(Json, nullable=True)
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"))
+    partner: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[str] = mapped_column(String(128))
+    fetched_at: Mapped[datetime | None]
+    source_changed_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64))
+
+
+class GoldenEvent(Base):
+    """A change in a golden record's identity: created, merged, split, retired, revived."""
+
+    __tablename__ = "golden_event"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    golden_id: Mapped[str] = mapped_column(String(40), index=True)
+    event: Mapped[str] = mapped_column(String(16))
+    related_ids: Mapped[list[Any] | None]
+    detail: Mapped[dict[str, Any] | None]
+    run_id: Mapped[str | None] = mapped_column(String(40))
+    at: Mapped[datetime]
+
+
+class Override(Base):
+    """A steward's decision that wins over the matcher: always link, never link, or split.
+
+    Sides are source keys (``partner/kind/source_id``) so a decision outlives any golden id.
+    """
+
+    __tablename__ = "override"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    left_key: Mapped[str] = mapped_column(String(300))
+    right_key: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    __table_args__ = (Index("ix_override_kind_active", "kind", "active"),)
+
+
+class ReviewItem(Base):
+    """A candidate pair between the auto-accept and auto-reject thresholds, for a steward."""
+
+    __tablename__ = "review_item"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    left_key: Mapped[str] = mapped_column(String(300))
+    right_key: Mapped[str] = mapped_column(String(300))
+    score: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any] | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    run_id: Mapped[str | None] = mapped_column(String(40))
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (UniqueConstraint("kind", "left_key", "right_key"), Index("ix_review_item_status", "status"))
+
+
+class QuarantineItem(Base):
+    """A rejected row: what it was, which rules it broke, and what became of it."""
+
+    __tablename__ = "quarantine_item"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str | None] = mapped_column(ForeignKey("sync_run.id"), index=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    stream: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    source_id: Mapped[str | None] = mapped_column(String(128))
+    rule_ids: Mapped[list[Any]]
+    problems: Mapped[list[Any]]
+    payload: Mapped[dict[str, Any] | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (Index("ix_quarantine_item_partner_status", "partner", "status"),)
+
+
+class ValidationResult(Base):
+    """How one rule fared on one partner stream in one run."""
+
+    __tablename__ = "validation_result"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str | None] = mapped_column(ForeignKey("sync_run.id"), index=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    stream: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    rule_id: Mapped[str] = mapped_column(String(64))
+    tier: Mapped[str] = mapped_column(String(8))
+    checked: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class AuditLog(Base):
+    """Who read or changed restricted data, and when."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    target_kind: Mapped[str] = mapped_column(String(24))
+    target_id: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[list[Any] | None]
+    detail: Mapped[dict[str, Any] | None]
+    __table_args__ = (Index("ix_audit_log_target", "target_kind", "target_id"),)

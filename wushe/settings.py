@@ -1,0 +1,48 @@
+"""Where wushe keeps its state, from the environment.
+
+``WUSHE_HOME`` (default ``./var``) holds the embedded SQLite registry and the local secret key;
+``WUSHE_DATABASE_URL`` points the registry elsewhere (PostgreSQL in production);
+``WUSHE_SECRET_KEY`` is the key for hashing ID numbers (a generated key file otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from wushe.errors import ConfigError
+
+
+def home() -> Path:
+    """The folder for local state, created on first use."""
+    path = Path(os.environ.get("WUSHE_HOME", "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(override: str | None = None) -> str:
+    """The registry URL: an explicit override, else ``WUSHE_DATABASE_URL``, else SQLite in home()."""
+    url = override or os.environ.get("WUSHE_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{home() / 'wushe.db'}"
+
+
+def secret_key() -> bytes:
+    """The key for keyed hashes of identifiers.
+
+    Production sets ``WUSHE_SECRET_KEY``; a single machine gets a random key stored once, readable
+    by its owner only. Changing the key changes every stored hash, so it is never rotated silently.
+    """
+    env = os.environ.get("WUSHE_SECRET_KEY")
+    if env:
+        if len(env) < 16:
+            raise ConfigError("WUSHE_SECRET_KEY must be at least 16 characters long")
+        return env.encode()
+    path = home() / "secret.key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
