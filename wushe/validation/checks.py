@@ -25,22 +25,29 @@ from wushe.validation.columns import Column, kind_columns
 Check = Callable[[pd.Series], np.ndarray]
 
 
-class _Scope:
+class BatchScope:
+    """What the checks found in one batch: per (rule id, column), which rows pass."""
+
     def __init__(self) -> None:
         self.memo: dict[tuple[Any, ...], np.ndarray] = {}
         self.findings: dict[tuple[str, str], np.ndarray] = {}
 
+    def present_count(self, series: pd.Series) -> int:
+        """How many cells of the column hold a value."""
+        return int(_present_mask(series).sum())
 
-_scope: _Scope | None = None
+
+_scope: BatchScope | None = None
 
 
 @contextmanager
-def batch_scope() -> Iterator[dict[tuple[str, str], np.ndarray]]:
-    """Collects, per (rule id, column), which rows of the batch pass; shares identifier passes."""
+def batch_scope() -> Iterator[BatchScope]:
+    """Within this block the rules of an identifier family share one computation, and every
+    (rule, column) result is kept for the validator to name the failing field of each row."""
     global _scope
-    outer, _scope = _scope, _Scope()
+    outer, _scope = _scope, BatchScope()
     try:
-        yield _scope.findings
+        yield _scope
     finally:
         _scope = outer
 
@@ -73,10 +80,17 @@ def _blank(value: Any) -> bool:
 
 def present(series: pd.Series) -> np.ndarray:
     """Not missing, not blank text, not an empty list."""
+    if _text_dtype(series):
+        return ~(series.isna() | series.eq("") | series.str.isspace()).to_numpy(dtype=bool)
     return ~_bools(map(_blank, series.to_numpy(dtype=object)), len(series))
 
 
 # -- types ---------------------------------------------------------------------------------------
+
+
+def _text_dtype(values: pd.Series) -> bool:
+    """pandas already knows every present value is text."""
+    return pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype)
 
 
 def _of_type(kind: type) -> Check:
@@ -87,13 +101,15 @@ def _of_type(kind: type) -> Check:
 
 
 def _is_str(values: pd.Series) -> np.ndarray:
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+    if _text_dtype(values) or pd.api.types.infer_dtype(values, skipna=False) == "string":
         return np.ones(len(values), dtype=bool)
     return _of_type(str)(values)
 
 
 def parse_dates(series: pd.Series) -> pd.Series:
     """Real calendar dates from ISO text (YYYY-MM-DD) or date objects; NaT for anything else."""
+    if _text_dtype(series):
+        return pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
     values = series.to_numpy(dtype=object)
     is_text = _bools((type(v) is str for v in values), len(values))
     parsed = pd.to_datetime(pd.Series(np.where(is_text, values, None), index=series.index, dtype=object),
@@ -265,12 +281,24 @@ def elements(series: pd.Series, column: Column, keep_missing: bool = False) -> p
     flat = series.explode()
     if column.nested:
         flat = flat[(flat.map(type) == dict).to_numpy()]
-        flat = pd.Series([item.get(column.leaf) for item in flat], index=flat.index, dtype=object, name=series.name)
+        key = column.leaf
+        flat = pd.Series([item.get(key) for item in flat], index=flat.index, dtype=object, name=series.name)
     return flat if keep_missing else flat[flat.notna().to_numpy()]
 
 
-def _where_present(series: pd.Series, check: Check) -> np.ndarray:
+def _present_mask(series: pd.Series) -> np.ndarray:
+    """Which cells hold a value; computed once per column and batch (every rule asks)."""
+    key = ("present", series.name, len(series))
+    if _scope is not None and key in _scope.memo:
+        return _scope.memo[key]
     there = series.notna().to_numpy()
+    if _scope is not None:
+        _scope.memo[key] = there
+    return there
+
+
+def _where_present(series: pd.Series, check: Check) -> np.ndarray:
+    there = _present_mask(series)
     if there.all():
         return np.asarray(check(series), dtype=bool)
     passes = np.ones(len(series), dtype=bool)
@@ -284,7 +312,7 @@ def _per_element(column: Column, check: Check, *, whole: Check | None = None, ke
 
     def run(series: pd.Series) -> np.ndarray:
         passes = np.ones(len(series), dtype=bool)
-        there = series.notna().to_numpy()
+        there = _present_mask(series)
         if not there.any():
             return passes
         cells = series[there]

@@ -13,7 +13,7 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal, Sequence
 
 from pydantic import BaseModel
@@ -39,7 +39,7 @@ class Column:
     value_set: tuple[str, ...] = ()  # the allowed values of an ``enum`` column
     nested: bool = False  # a sub-field of an object (the object's own column checks its type)
 
-    @property
+    @cached_property
     def leaf(self) -> str:
         """The last name in the path: ``capacity.total`` -> ``total``."""
         return self.name.replace("[]", "").rsplit(".", 1)[-1]
@@ -131,13 +131,17 @@ def flatten(kind: str, records: Sequence[dict[str, Any]]):  # -> pandas.DataFram
 
     pandas builds the columns of a list of dicts in C, several times faster than reading each
     field in Python; nested objects are spread the same way. Columns the batch lacks are all None.
+    Cells keep their Python values (object columns): type checks must see what the partner sent.
     """
     import numpy as np
     import pandas as pd
 
     spec = kind_columns(kind)
     n = len(records)
-    top = pd.DataFrame(_objects(r.get("payload") for r in records), index=pd.RangeIndex(n))
+    payloads = _objects(r.get("payload") for r in records)
+    extra = sorted(set().union(*payloads) - spec.fields)
+    # naming the columns spares pandas a Python pass over every row's keys
+    top = pd.DataFrame(payloads, columns=[*spec.fields, *extra], index=pd.RangeIndex(n), dtype=object)
     data: dict[str, Any] = {
         SOURCE_ID: [r.get("source_id") for r in records],
         UPDATED_AT: [r.get("source_updated_at") for r in records],
@@ -155,9 +159,10 @@ def flatten(kind: str, records: Sequence[dict[str, Any]]):  # -> pandas.DataFram
             data[col.name] = top[parent]  # the list of objects itself; checks read the sub-field
         else:
             if parent not in nested:
-                nested[parent] = pd.DataFrame(_objects(top[parent].to_numpy(dtype=object)), index=top.index)
+                keys = [c.leaf for c in spec.columns if c.nested and c.name.startswith(parent + ".")]
+                nested[parent] = pd.DataFrame(_objects(top[parent].to_numpy(dtype=object)), columns=keys,
+                                              index=top.index, dtype=object)
             data[col.name] = nested[parent][key] if key in nested[parent].columns else missing
-    extra = [c for c in top.columns if c not in spec.fields]
     if extra:
         present = top[extra].notna().to_numpy()
         data[UNKNOWN_FIELDS] = [[c for c, here in zip(extra, row) if here] or None for row in present]

@@ -45,7 +45,9 @@ _ASCII_CODE[[ord(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 
 def _strings(values: Sequence[object]) -> tuple[list[str], np.ndarray]:
     """The values as text, and their true lengths (numpy drops trailing NUL characters)."""
-    strings = [v if isinstance(v, str) else str(v) for v in values]
+    strings = list(values)
+    if set(map(type, strings)) - {str}:
+        strings = [v if isinstance(v, str) else str(v) for v in strings]
     return strings, np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
 
 

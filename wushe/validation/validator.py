@@ -128,8 +128,12 @@ class Validator:
         """Validate a batch of records of one kind."""
         suite = self.suite(kind)
         report = BatchReport(kind, records, rules=self.rules)
-        live = [i for i, r in enumerate(records) if not r.get("deleted")]
-        dead = [i for i, r in enumerate(records) if r.get("deleted")] if len(live) < len(records) else []
+        deleted = [bool(r.get("deleted")) for r in records]
+        if any(deleted):
+            live = [i for i, d in enumerate(deleted) if not d]
+            dead = [i for i, d in enumerate(deleted) if d]
+        else:
+            live, dead = list(range(len(records))), []
         for rows, target in ((live, suite), (dead, self._tombstones[kind])):
             if rows:
                 subset = records if len(rows) == len(records) else [records[i] for i in rows]
@@ -137,15 +141,19 @@ class Validator:
         return report
 
     def _run(self, report: BatchReport, suite: Any, frame: pd.DataFrame, rows: list[int]) -> None:
-        import numpy as np
-
         from wushe.validation.checks import batch_scope
 
-        with self._lock, batch_scope() as findings:  # one GX context is not made for concurrent use
+        with self._lock, batch_scope() as scope:  # one GX context is not made for concurrent use
             result = self._batches.get_batch(batch_parameters={"dataframe": frame}).validate(
                 suite, result_format=RESULT_FORMAT)
+            self._read(report, frame, rows, result, scope)
+
+    def _read(self, report: BatchReport, frame: pd.DataFrame, rows: list[int], result: Any, scope: Any) -> None:
+        """Turn GX's results into per-row problems and per-rule counts."""
+        import numpy as np
+
+        findings = scope.findings
         outcomes = {(o.rule_id, o.field): o for o in report.outcomes}
-        present: dict[str, int] = {}
 
         def outcome(rule_id: str, tier: str, column: str, config: Any) -> RuleOutcome:
             found = outcomes.get((rule_id, column))
@@ -177,9 +185,7 @@ class Validator:
                     positions = np.flatnonzero(~passes)
                     attributed.update(positions.tolist())
                     counted = outcome(rule_id, tier, column, config)
-                    if column not in present:
-                        present[column] = int(frame[column].notna().sum())
-                    counted.checked += len(frame) if rule_id == "CONTRACT.REQUIRED" else present[column]
+                    counted.checked += len(frame) if rule_id == "CONTRACT.REQUIRED" else scope.present_count(frame[column])
                     counted.failed += len(positions)
                     self._collect(report, frame, rows, positions, column, rule_id, tier)
                 if attributed != set(failing):
