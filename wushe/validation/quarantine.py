@@ -227,17 +227,19 @@ def read_items(
     ids: Sequence[int] | None = None,
     limit: int | None = 50,
     offset: int = 0,
+    audit_each: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """Items, newest first, masked for ``role``; unmasked reads of personal data are audited.
 
-    Streams rows (``yield_per``) so an export of every item does not load them all at once.
+    Streams rows (``yield_per``) so an export of every item does not load them all at once. A
+    caller that audits the read as a whole (an export) passes ``audit_each=False``.
     """
     query = _filtered(partner, None if ids else statuses, severity, run_id).order_by(TABLE.c.id.desc())
     if ids:
         query = query.where(TABLE.c.id.in_(list(ids)))
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    unmasked = role in UNMASKED_ROLES
+    unmasked = role in UNMASKED_ROLES and audit_each
     pending: list[tuple[str, str, list[str], dict[str, Any]]] = []
     rows = conn.execution_options(yield_per=1000).execute(query) if limit is None else conn.execute(query)
     for row in rows:
