@@ -1,9 +1,11 @@
 """Validation throughput: records per second through the Great Expectations suites, and memory.
 
-Usage: uv run python bench/validate.py [--records N] [--batch N] [--invalid SHARE]
+Usage: uv run python bench/validate.py [--records N] [--batch N] [--invalid SHARE] [--source S]
 
-Records are generated batch by batch (valid identifiers, a share of planted errors) and validated
-as they come, so memory stays flat; generation time is not counted.
+Records come from the sandbox (its four partners' contract records, planted errors included) when
+``wushe.sandbox`` is installed, else from a synthetic generator here (valid identifiers, a share of
+planted errors). They are produced batch by batch and validated as they come, so memory stays
+flat; producing them is not counted.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ class Synthetic:
         payload[key] = value
 
     def batches(self, total: int, size: int) -> Iterator[tuple[str, list[dict]]]:
+        """Batches of one kind each, cycling through the kinds."""
         made = 0
         while made < total:
             kind = KINDS[(made // size) % len(KINDS)]
@@ -112,23 +115,59 @@ class Synthetic:
             yield kind, batch
 
 
+def sandbox_batches(total: int, size: int, invalid: float) -> Iterator[tuple[str, list[dict]]]:
+    """The sandbox partners' records, in batches of one kind (as a connector's stream delivers them)."""
+    from wushe import sandbox
+
+    entities = int(total / 1.1) + 1
+    made = 0
+    for partner in sandbox.PARTNERS:
+        buffers: dict[str, list[dict]] = {}
+        for record in sandbox.observations(5, entities, partner, 0, invalid_share=invalid):
+            if made >= total:
+                break
+            buffer = buffers.setdefault(record["kind"], [])
+            buffer.append(record)
+            made += 1
+            if len(buffer) >= size:
+                yield record["kind"], buffer
+                buffers[record["kind"]] = []
+        for kind, buffer in buffers.items():
+            if buffer:
+                yield kind, buffer
+        if made >= total:
+            return
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--invalid", type=float, default=0.05)
+    parser.add_argument("--source", choices=("sandbox", "synthetic"), default=None,
+                        help="default: the sandbox when it is installed")
     args = parser.parse_args()
+    if args.source is None:
+        try:
+            import wushe.sandbox  # noqa: F401
+
+            args.source = "sandbox"
+        except ImportError:
+            args.source = "synthetic"
 
     started = time.perf_counter()
     from wushe.validation.validator import validator
 
     v = validator()
     print(f"validator ready (Great Expectations import and suites) in {time.perf_counter() - started:.1f} s")
-    source = Synthetic(seed=5, invalid=args.invalid)
+    if args.source == "sandbox":
+        batches = sandbox_batches(args.records, args.batch, args.invalid)
+    else:
+        batches = Synthetic(seed=5, invalid=args.invalid).batches(args.records, args.batch)
     validating = cpu = 0.0
     rejected = flagged = done = 0
     rss_first = None
-    for kind, batch in source.batches(args.records, args.batch):
+    for kind, batch in batches:
         t0, c0 = time.perf_counter(), time.process_time()
         report = v.validate(batch, kind)
         validating += time.perf_counter() - t0
@@ -139,7 +178,8 @@ def main() -> None:
         if rss_first is None:
             rss_first = rss_mb()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"records validated:   {done:,} in batches of {args.batch:,} (5 kinds, {args.invalid:.0%} planted errors)")
+    print(f"records validated:   {done:,} from the {args.source} in batches of up to {args.batch:,} "
+          f"({args.invalid:.0%} planted errors)")
     print(f"rejected / flagged:  {rejected:,} / {flagged:,}")
     print(f"validation time:     {validating:.2f} s wall, {cpu:.2f} s CPU (the machine is shared: CPU time is the steadier figure)")
     print(f"throughput:          {done / validating:,.0f} records/s wall, {done / cpu:,.0f} records per CPU-second")

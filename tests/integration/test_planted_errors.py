@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 import pytest
 
 # runs once the sandbox (wushe.sandbox: labelled(seed, entities, partner, night, invalid_share=...)
-# yielding (record, TruthRow(..., kind, source_id, entity_id, rule, deleted))) is in the tree
+# yielding (record, TruthRow(..., kind, source_id, entity_id, rule_id, deleted))) is in the tree
 sandbox = pytest.importorskip("wushe.sandbox", reason="wushe.sandbox is not in this tree yet")
 
 SEED, ENTITIES = 7, 3000
@@ -26,12 +26,12 @@ def test_every_planted_error_and_nothing_else_is_quarantined(validator, partner:
         rejected = report.rejected
         for row, (_, truth) in enumerate(pairs):
             rules = {p.rule_id for p in rejected.get(row, [])}
-            if truth.rule:
+            if truth.rule_id:
                 planted += 1
-                if truth.rule in rules:
+                if truth.rule_id in rules:
                     found += 1
                 else:
-                    misses[f"missed {truth.rule} (got {sorted(rules) or 'none'})"] += 1
+                    misses[f"missed {truth.rule_id} (got {sorted(rules) or 'none'})"] += 1
             elif rules:
                 misses[f"valid row rejected for {sorted(rules)}"] += 1
     assert planted > 0, "the sandbox planted no errors"
