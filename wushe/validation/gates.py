@@ -10,7 +10,9 @@ Three gates per partner stream (settings in :class:`wushe.config.Gates`):
   every row of a batch (a renamed or dropped column).
 
 Share and drift judge from ``min_rows`` rows on. A failure is a :class:`GateFailure` carrying every
-violation; ``as_json()`` is what the orchestration stores in ``stream_run.gate``.
+violation. The orchestration stores ``StreamValidation.gate_report()`` in ``stream_run.gate`` for
+every stream run, passed or not: its ``full_read`` flag is how the volume gate finds the last good
+full read (``stream_run.status`` ``succeeded``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class GateViolation:
     message: str
     detail: dict[str, Any] = field(default_factory=dict)
 
+    def as_json(self) -> dict[str, Any]:
+        return {"gate": self.gate, "message": self.message, **self.detail}
+
 
 class GateFailure(WusheError):
     """A partner stream's delivery failed a gate: nothing of the batch may be committed."""
@@ -44,8 +49,7 @@ class GateFailure(WusheError):
         super().__init__(f"partner {partner}, stream {stream}: gate failed: {reasons}")
 
     def as_json(self) -> dict[str, Any]:
-        return {"passed": False, "violations": [{"gate": v.gate, "message": v.message, **v.detail}
-                                                for v in self.violations]}
+        return {"passed": False, "violations": [v.as_json() for v in self.violations]}
 
 
 def invalid_share(rejected: int, rows: int, gates: Gates) -> GateViolation | None:

@@ -140,4 +140,4 @@ class StreamValidation:
         t = self.tally
         return {"passed": not t.violations, "full_read": self.full_read, "fetched": t.fetched, "valid": t.valid,
                 "quarantined": t.quarantined, "flagged": t.flagged,
-                "violations": [{"gate": v.gate, "message": v.message, **v.detail} for v in t.violations]}
+                "violations": [v.as_json() for v in t.violations]}
