@@ -23,3 +23,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def connector_case():  # pragma: no cover - replaced by the connector package's own fixture
     """The connector under test; a connector package overrides this fixture."""
     pytest.fail(f"the wushe conformance kit needs your connector: {INSTRUCTIONS}", pytrace=False)
+
+
+@pytest.fixture
+def loopback_server():
+    """A real HTTP server on 127.0.0.1 whose routes the test sets (see wushe.testing.http_server)."""
+    from wushe.testing.http_server import LoopbackServer
+
+    with LoopbackServer() as server:
+        yield server

@@ -23,6 +23,7 @@ import orjson
 import requests
 from pydantic import BaseModel, ConfigDict, Field
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from wushe.errors import ConnectorError
 from wushe.toolkit.auth import AuthConfig
@@ -192,16 +193,20 @@ class HttpClient:
             return JsonResponse(self._decode(resp, body, expected), resp.url, resp.headers, resp.links)
 
     def _read_body(self, resp: requests.Response, deadline: float) -> bytes:
+        """The whole body, read as it arrives so the deadline holds even for a dripping server."""
         chunks: list[bytes] = []
         try:
-            for chunk in resp.iter_content(chunk_size=1 << 16):
+            while True:
+                chunk = resp.raw.read1(1 << 16, decode_content=True)
+                if not chunk:
+                    break
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
                     raise _Retry(f"the response took longer than {self.settings.total_timeout_seconds:g} s")
-        except requests.exceptions.ConnectionError as exc:  # includes read timeouts while streaming
-            raise _Retry(f"the connection broke while reading the response ({_os_reason(exc)})") from None
-        except requests.exceptions.ChunkedEncodingError:
-            raise _Retry("the response ended early (connection closed before the whole body arrived)") from None
+        except ReadTimeoutError:
+            raise _Retry(f"no data for {self.settings.timeout_seconds:g} s while reading the response") from None
+        except (ProtocolError, OSError) as exc:
+            raise _Retry(f"the response ended early (the connection broke: {_os_reason(exc)})") from None
         return b"".join(chunks)
 
     def _decode(self, resp: requests.Response, body: bytes, expected: str) -> Any:

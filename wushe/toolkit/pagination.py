@@ -154,7 +154,7 @@ class _Linked(_Pagination):
             following = urljoin(response.url, following)
             if _origin(following) != _origin(response.url):
                 raise client.error(
-                    f"the next-page link points to another host ({_origin(following)}); refusing to send credentials there",
+                    f"the next-page link points to another host ({_origin(following)[1]}); refusing to send credentials there",
                     location=response.url, transient=False,
                 )
             if following in seen:
