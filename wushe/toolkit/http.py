@@ -21,21 +21,28 @@ from urllib.parse import urljoin
 
 import orjson
 import requests
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from wushe.errors import ConnectorError
 from wushe.toolkit.auth import AuthConfig
-from wushe.toolkit.redaction import Scrubber, redact_url
+from wushe.toolkit.redaction import HidesSecrets, Scrubber, install_log_filter, redact_headers, redact_url, secret_header_names
 
 log = logging.getLogger("wushe.toolkit.http")
 
 MAX_BACKOFF_SECONDS = 30.0
+install_log_filter("urllib3.connectionpool")  # it logs every request URL at DEBUG
 
 
-class HttpSettings(BaseModel):
-    """How to reach a partner's HTTP API; connectors embed this in their ``Config``."""
+class HttpSettings(HidesSecrets):
+    """How to reach a partner's HTTP API; connectors embed this in their ``Config``.
+
+    The URL may carry a password and a header a token: like SecretStr fields, they are blanked
+    wherever the settings are shown.
+    """
+
+    shown_as = {"base_url": redact_url, "headers": lambda h: redact_headers(h, secret_header_names(h))}
 
     model_config = ConfigDict(extra="forbid")
 
@@ -89,7 +96,7 @@ class HttpClient:
         self.partner = partner
         self._sleep = sleep
         self.scrubber = Scrubber(settings.auth.secrets() if settings.auth else ())
-        self.scrubber.add(*settings.headers.values())
+        self.scrubber.add(*(settings.headers[h] for h in secret_header_names(settings.headers)))
         self.session = requests.Session()
         self.session.headers.update({"Accept": "application/json", "User-Agent": "wushe-connector"})
         self.session.headers.update(settings.headers)
@@ -144,6 +151,7 @@ class HttpClient:
         s = self.settings
         refreshed = False
         attempt = 0
+        shown = requests.Request(method, url, params=params).prepare().url or url  # for messages: with the query
         while True:
             request_auth = auth if auth is not None else (self.auth if use_auth else None)
             try:
@@ -154,14 +162,14 @@ class HttpClient:
                     refreshed = True
                     continue
                 raise self.error(
-                    f"HTTP 401 Unauthorized: the credentials were refused; expected {expected}", location=url, transient=False
+                    f"HTTP 401 Unauthorized: the credentials were refused; expected {expected}", location=shown, transient=False
                 ) from None
             except _Retry as retry:
                 if attempt >= s.retries:
                     tries = f" after {attempt + 1} attempts" if attempt else ""
-                    raise self.error(f"{retry.problem}{tries}; expected {expected}", location=url, transient=True) from None
+                    raise self.error(f"{retry.problem}{tries}; expected {expected}", location=shown, transient=True) from None
                 wait = retry.wait if retry.wait is not None else min(s.backoff_seconds * 2**attempt, MAX_BACKOFF_SECONDS)
-                log.info("%s %s: %s; retry %d of %d in %.1f s", method, self.scrubber(redact_url(url)), retry.problem, attempt + 1, s.retries, wait)
+                log.info("%s %s: %s; retry %d of %d in %.1f s", method, self.scrubber(redact_url(shown)), retry.problem, attempt + 1, s.retries, wait)
                 self._sleep(wait)
                 attempt += 1
 

@@ -130,11 +130,19 @@ def required_fields(kind: str) -> list[str]:
     return [n for n, info in PAYLOADS[kind].model_fields.items() if info.is_required()]
 
 
-def check_mapping(kind: str, mapping: dict[str, Rule]) -> dict[str, Rule]:
+def field_rules(mapping: dict[str, Any]) -> dict[str, FieldRule]:
+    """A mapping's rules with the shorthands expanded (a bare column name, a plain dict)."""
+    return {
+        target: FieldRule(column=rule) if isinstance(rule, str) else FieldRule.model_validate(rule)
+        for target, rule in mapping.items()
+    }
+
+
+def check_mapping(kind: str, mapping: dict[str, Any]) -> dict[str, Any]:
     """Check a mapping against the contract; ValueError naming the first problem."""
-    for dotted, rule in mapping.items():
+    for dotted, rule in field_rules(mapping).items():
         target = resolve_target(kind, dotted)
-        if isinstance(rule, FieldRule) and rule.split and not target.is_list:
+        if rule.split and not target.is_list:
             raise ValueError(f"mapping {dotted}: split makes a list, but {dotted} holds one value")
     missing = [f for f in required_fields(kind) if f not in mapping]
     if missing:
@@ -175,12 +183,12 @@ class Mapper:
     partner word → codes. ``tz`` is the partner's time zone for times written without one.
     """
 
-    def __init__(self, kind: str, mapping: dict[str, Rule], *, crosswalks: dict[str, dict[str, list[str]]] | None = None, tz: tzinfo | None = None) -> None:
+    def __init__(self, kind: str, mapping: dict[str, Any], *, crosswalks: dict[str, dict[str, list[str]]] | None = None, tz: tzinfo | None = None) -> None:
         check_mapping(kind, mapping)
         self.kind = kind
         self.tz = tz
         self.crosswalks = crosswalks or {}
-        self.rules = {target: FieldRule(column=r) if isinstance(r, str) else r for target, r in mapping.items()}
+        self.rules = field_rules(mapping)
         self._fields = [self._compile(target, rule) for target, rule in self.rules.items()]
 
     @property

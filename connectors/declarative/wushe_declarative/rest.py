@@ -34,12 +34,14 @@ from wushe.toolkit.incremental import CursorTracker
 from wushe.toolkit.pagination import PagePagination, Pagination, records_at
 from wushe.toolkit.paths import has_path, split_path
 from wushe.toolkit.reading import RecordMaker, batches
-from wushe.toolkit.redaction import redact_url
+from wushe.toolkit.redaction import HidesSecrets, redact_params, redact_url
 from wushe.toolkit.tabular import Row
 from wushe_declarative.base import DeclarativeConfig, DeclarativeConnector, StreamSpec
 
 
-class RestStream(StreamSpec):
+class RestStream(StreamSpec, HidesSecrets):
+    shown_as = {"params": redact_params}
+
     path: str = Field(description="Path of the collection, relative to base_url (or an absolute URL)")
     records_path: str = Field("", description="Dotted path of the record list in each response ('' : the body is the list)")
     params: dict[str, str | int | float | bool] = Field(default_factory=dict, description="Query parameters sent with every request")
