@@ -32,7 +32,7 @@ from wushe.connector import Batch, Unreadable
 from wushe.toolkit.files import find_files
 from wushe.toolkit.incremental import CursorTracker
 from wushe.toolkit.reading import batches
-from wushe.toolkit.tabular import Row, csv_rows, xlsx_rows
+from wushe.toolkit.tabular import Row, XlsxEngine, csv_rows, xlsx_rows
 from wushe_declarative.base import DeclarativeConfig, DeclarativeConnector, StreamSpec
 
 
@@ -51,6 +51,9 @@ class CsvStream(FileStream):
 
 class XlsxStream(FileStream):
     sheet: str | None = Field(None, description="Sheet name (default: the first sheet)")
+    engine: XlsxEngine = Field(
+        "auto", description="Reader: calamine (fast, holds one sheet), openpyxl (streams), auto (calamine up to 16 MiB files)"
+    )
 
 
 class FileConfig(DeclarativeConfig[FileStream]):
@@ -106,4 +109,4 @@ class XlsxConnector(_FileConnector):
     Config = XlsxConfig
 
     def rows(self, path: Path, spec: XlsxStream, expected: list[str]) -> Iterator[Row | Unreadable]:
-        return xlsx_rows(path, expected, sheet=spec.sheet, header_row=spec.header_row)
+        return xlsx_rows(path, expected, sheet=spec.sheet, header_row=spec.header_row, engine=spec.engine)
