@@ -39,6 +39,7 @@ ValueType = Literal["text", "number", "integer", "date", "datetime", "bool", "di
 _TRUE = {"1", "true", "yes", "y", "是", "有", "√", "t"}
 _FALSE = {"0", "false", "no", "n", "否", "无", "×", "f"}
 _NUMBER_NOISE = re.compile(r"[,，\s¥￥元]")
+_ABSENT = object()
 
 
 class MappingError(ValueError):
@@ -189,7 +190,9 @@ class Mapper:
         self.tz = tz
         self.crosswalks = crosswalks or {}
         self.rules = field_rules(mapping)
-        self._fields = [self._compile(target, rule) for target, rule in self.rules.items()]
+        compiled = [self._compile(target, rule) for target, rule in self.rules.items()]
+        self._top = [(path[0], fetch) for path, fetch in compiled if len(path) == 1]
+        self._nested = [(path, fetch) for path, fetch in compiled if len(path) > 1]
 
     @property
     def columns(self) -> list[str]:
@@ -206,7 +209,11 @@ class Mapper:
     def payload(self, row: dict[str, Any]) -> dict[str, Any]:
         """The contract payload of ``row``; MappingError when a value does not fit."""
         payload: dict[str, Any] = {}
-        for path, fetch in self._fields:
+        for name, fetch in self._top:
+            value = fetch(row)
+            if value is not None:
+                payload[name] = value
+        for path, fetch in self._nested:
             value = fetch(row)
             if value is not None:
                 set_path(payload, path, value)
@@ -220,26 +227,36 @@ class Mapper:
             return target.path, lambda row: const
         column = rule.column
         assert column is not None
+        dotted_column = "." in column
         convert = self._converter(dotted, rule)
-        splitter = re.compile(rule.split) if rule.split else None
+        splitter = re.compile(rule.split).split if rule.split else None
+        strip, default, is_list = rule.strip, rule.default, target.is_list
+
+        def empty() -> Any:
+            if default is not None:
+                return default
+            if required:
+                raise MappingError(f"{column} is empty, and {dotted} is required")
+            return [] if is_list else None
 
         def fetch(row: dict[str, Any]) -> Any:
-            raw = row[column] if column in row else get_path(row, column)
-            if isinstance(raw, str) and rule.strip:
-                raw = raw.strip()
-            if raw is None or raw == "":
-                if rule.default is not None:
-                    return rule.default
-                if required:
-                    raise MappingError(f"{column} is empty, and {dotted} is required")
-                return [] if target.is_list else None
-            if splitter is not None and isinstance(raw, str):
-                items = [p.strip() if rule.strip else p for p in splitter.split(raw)]
-                return _flatten(convert(item) for item in items if item)
+            raw = row.get(column, _ABSENT)
+            if raw is _ABSENT:
+                raw = get_path(row, column) if dotted_column else None
+            if raw.__class__ is str:
+                if strip:
+                    raw = raw.strip()
+                if not raw:
+                    return empty()
+                if splitter is not None:
+                    values = [convert(p.strip() if strip else p) for p in splitter(raw) if p and not p.isspace()]
+                    return _flatten(values) if any(v.__class__ is list or v is None for v in values) else values
+            elif raw is None:
+                return empty()
             value = convert(raw)
-            if target.is_list:
+            if is_list:
                 return value if isinstance(value, list) else ([] if value is None else [value])
-            if isinstance(value, list):
+            if value.__class__ is list:
                 if len(value) != 1:
                     raise MappingError(f"{column}: {raw!r} translates to {len(value)} codes, but {dotted} takes one")
                 return value[0]
@@ -277,7 +294,7 @@ class Mapper:
         return words | (rule.lookup or {})
 
 
-def _flatten(values: Any) -> list[Any]:
+def _flatten(values: list[Any]) -> list[Any]:
     out: list[Any] = []
     for value in values:
         if isinstance(value, list):
@@ -336,7 +353,7 @@ def _typed(rule: FieldRule, tz: tzinfo | None) -> Callable[[Any], Any]:
 
 def to_text(raw: Any) -> str:
     """A cell as text: whole floats lose their '.0' (spreadsheets store numbers as floats)."""
-    if isinstance(raw, str):
+    if raw.__class__ is str or isinstance(raw, str):
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
