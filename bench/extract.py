@@ -45,10 +45,16 @@ def serve(count: int, ready: Any, port: Any) -> None:
 
     from wushe.testing.http_server import LoopbackServer, Response
 
+    # pages are rendered up front: the figure is about wushe's extraction, not this server
+    pages = [
+        orjson.dumps({"data": [dict(zip(HEADERS, row(i))) for i in range(start, min(start + PAGE, count))]})
+        for start in range(0, count + 1, PAGE)
+    ]
+
     def page(request: Any) -> Response:
-        start = (int(request.query.get("page", 1)) - 1) * PAGE
-        items = [dict(zip(HEADERS, row(i))) for i in range(start, min(start + PAGE, count))]
-        return Response(200, {"Content-Type": "application/json"}, orjson.dumps({"data": items}))
+        number = int(request.query.get("page", 1)) - 1
+        body = pages[number] if number < len(pages) else b'{"data": []}'
+        return Response(200, {"Content-Type": "application/json"}, body)
 
     server = LoopbackServer()
     server.route("/api/resources", page)
@@ -85,7 +91,7 @@ def rest_case(count: int) -> tuple[Any, dict[str, Any]]:
     ready, port = multiprocessing.Event(), multiprocessing.Value("i", 0)
     proc = multiprocessing.Process(target=serve, args=(count, ready, port), daemon=True)
     proc.start()
-    ready.wait(30)
+    ready.wait(120)
     PROCS.append(proc)
     raw = {"base_url": f"http://127.0.0.1:{port.value}/", "pagination": {"type": "page", "size": PAGE},
            "streams": {"resources": STREAM | {"path": "api/resources", "records_path": "data"}}}

@@ -36,6 +36,13 @@ def check_format(fmt: str | None) -> str | None:
 def parse_datetime(value: Any, fmt: str | None = None, tz: tzinfo | None = None) -> datetime:
     """An aware datetime from ``value``; ValueError with the offending value when it does not parse."""
     tz = tz or zone(DEFAULT_TIMEZONE)
+    if value.__class__ is str and fmt is None:  # the common case first: ISO 8601 text
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):

@@ -40,6 +40,7 @@ _TRUE = {"1", "true", "yes", "y", "是", "有", "√", "t"}
 _FALSE = {"0", "false", "no", "n", "否", "无", "×", "f"}
 _NUMBER_NOISE = re.compile(r"[,，\s¥￥元]")
 _ABSENT = object()
+MEMO_SIZE = 20_000
 
 
 class MappingError(ValueError):
@@ -229,6 +230,8 @@ class Mapper:
         assert column is not None
         dotted_column = "." in column
         convert = self._converter(dotted, rule)
+        # cells repeat (categories, communities, types): a split or translated cell is worked out once
+        memo: dict[str, Any] | None = {} if (rule.split or rule.lookup or rule.crosswalk or rule.type == "division") else None
         splitter = re.compile(rule.split).split if rule.split else None
         strip, default, is_list = rule.strip, rule.default, target.is_list
 
@@ -248,11 +251,21 @@ class Mapper:
                     raw = raw.strip()
                 if not raw:
                     return empty()
-                if splitter is not None:
-                    values = [convert(p.strip() if strip else p) for p in splitter(raw) if p and not p.isspace()]
-                    return _flatten(values) if any(v.__class__ is list or v is None for v in values) else values
+                if memo is not None:
+                    known = memo.get(raw, _ABSENT)
+                    if known is _ABSENT:
+                        known = shape(raw)
+                        if len(memo) < MEMO_SIZE:
+                            memo[raw] = known
+                    return list(known) if known.__class__ is list else known
             elif raw is None:
                 return empty()
+            return shape(raw)
+
+        def shape(raw: Any) -> Any:
+            if splitter is not None and raw.__class__ is str:
+                values = [convert(p.strip() if strip else p) for p in splitter(raw) if p and not p.isspace()]
+                return _flatten(values) if any(v.__class__ is list or v is None for v in values) else values
             value = convert(raw)
             if is_list:
                 return value if isinstance(value, list) else ([] if value is None else [value])

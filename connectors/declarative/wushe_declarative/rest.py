@@ -33,6 +33,7 @@ from wushe.toolkit.http import HttpClient, HttpSettings
 from wushe.toolkit.incremental import CursorTracker
 from wushe.toolkit.pagination import PagePagination, Pagination, records_at
 from wushe.toolkit.paths import has_path, split_path
+from wushe.toolkit.prefetch import prefetched
 from wushe.toolkit.reading import RecordMaker, batches
 from wushe.toolkit.redaction import HidesSecrets, redact_params, redact_url
 from wushe.toolkit.tabular import Row
@@ -97,7 +98,7 @@ class RestConnector(DeclarativeConnector):
         if spec.since_param and tracker is not None and tracker.lower_bound is not None:
             bound = tracker.lower_bound.astimezone(zone(spec.timezone))
             params[spec.since_param] = bound.strftime(spec.since_format) if spec.since_format else bound.isoformat()
-        pages = (spec.pagination or config.pagination).pages(client, spec.path, params, spec.records_path, f"{spec.kind} records")
+        pages = prefetched((spec.pagination or config.pagination).pages(client, spec.path, params, spec.records_path, f"{spec.kind} records"))
         yield from batches(_rows(client, pages, maker), maker, tracker=tracker, batch_size=config.batch_size)
 
 
