@@ -234,6 +234,7 @@ class Mapper:
         memo: dict[str, Any] | None = {} if (rule.split or rule.lookup or rule.crosswalk or rule.type == "division") else None
         splitter = re.compile(rule.split).split if rule.split else None
         strip, default, is_list = rule.strip, rule.default, target.is_list
+        plain = rule.type == "text" and memo is None and not is_list  # text taken as it is: the usual case
 
         def empty() -> Any:
             if default is not None:
@@ -251,6 +252,8 @@ class Mapper:
                     raw = raw.strip()
                 if not raw:
                     return empty()
+                if plain:
+                    return raw
                 if memo is not None:
                     known = memo.get(raw, _ABSENT)
                     if known is _ABSENT:
