@@ -6,7 +6,7 @@ import re
 from abc import abstractmethod
 from typing import Any, Generic, Iterator, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from wushe.connector import Batch, CheckResult, Connector, Stream
 from wushe.contract import Kind
@@ -44,10 +44,12 @@ class StreamSpec(BaseModel):
     def _format(cls, value: str | None) -> str | None:
         return check_format(value)
 
-    @model_validator(mode="after")
-    def _mapping(self) -> StreamSpec:
-        check_mapping(self.kind, self.mapping)
-        return self
+    @field_validator("mapping")
+    @classmethod
+    def _mapping(cls, value: dict[str, Rule], info: ValidationInfo) -> dict[str, Rule]:
+        if "kind" in info.data:  # else the kind itself is wrong, and said so
+            check_mapping(info.data["kind"], value)
+        return value
 
 
 SpecT = TypeVar("SpecT", bound=StreamSpec)

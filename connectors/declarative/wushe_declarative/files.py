@@ -23,6 +23,7 @@ were withdrawn); with it, only rows changed since the last read pass.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
@@ -69,8 +70,9 @@ class XlsxConfig(FileConfig, DeclarativeConfig[XlsxStream]):
 
 
 class _FileConnector(DeclarativeConnector):
+    @abstractmethod
     def rows(self, path: Path, spec: Any, expected: list[str]) -> Iterator[Row | Unreadable]:
-        raise NotImplementedError
+        """The rows of one export file."""
 
     def check_source(self, config: Any) -> str:
         seen = []
