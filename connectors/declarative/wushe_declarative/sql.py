@@ -19,6 +19,7 @@ config:
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Any, Iterator
 
 from pydantic import Field, SecretStr, model_validator
@@ -62,8 +63,9 @@ class SqlConnector(DeclarativeConnector):
         try:
             source.ping()
             for spec in config.streams.values():
-                sql = source.select(spec.table, spec.query)
-                next(source.stream(sql, expected=self.maker(spec).columns, batch_size=1), None)
+                rows = source.stream(source.select(spec.table, spec.query), expected=self.maker(spec).columns, batch_size=1)
+                with closing(rows):
+                    next(rows, None)
         finally:
             source.close()
         return f"connected to {source.location}; {len(config.streams)} stream(s) have the expected columns"
