@@ -103,6 +103,9 @@ def mariadb_url(mariadb_server):
     admin.dispose()
 
 
+# the first read stops mid-stream on purpose (a crash): pymysql then warns that the server-side
+# cursor was left unread
+@pytest.mark.filterwarnings("ignore:Previous unbuffered result was left incomplete")
 @pytest.mark.parametrize("backend", [pytest.param("mariadb", marks=pytest.mark.mariadb), pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_watermark_reads_stream_on_server_databases(request, backend):
     url = request.getfixturevalue("mariadb_url" if backend == "mariadb" else "postgres_url")

@@ -9,7 +9,10 @@
 - :mod:`wushe.toolkit.incremental` — the cursor + tie-breaker state that makes incremental reads
   lose and double nothing;
 - :mod:`wushe.toolkit.mapping` — partner columns to contract fields, with simple transforms;
-- :mod:`wushe.toolkit.reading` — turns mapped rows into :class:`~wushe.connector.Batch` objects.
+- :mod:`wushe.toolkit.reading` — turns mapped rows into :class:`~wushe.connector.Batch` objects;
+- :mod:`wushe.toolkit.dates` (partners' times, in their zone), :mod:`wushe.toolkit.prefetch`
+  (fetch the next page while mapping this one), :mod:`wushe.toolkit.redaction` (credentials out
+  of every message, repr and log line).
 
 Everything streams: rows flow through generators and leave in batches, so memory stays flat.
 """
