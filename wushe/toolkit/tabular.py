@@ -30,7 +30,7 @@ SNIFF_BYTES = 64 * 1024
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     """One data row: header → cell value, where it was (file and 1-based row number), and when the
     source last saw it (the export file's modification time; None where the source cannot say)."""
