@@ -53,7 +53,7 @@ class CsvStream(FileStream):
 class XlsxStream(FileStream):
     sheet: str | None = Field(None, description="Sheet name (default: the first sheet)")
     engine: XlsxEngine = Field(
-        "auto", description="Reader: calamine (fast, holds one sheet), openpyxl (streams), auto (calamine up to 16 MiB files)"
+        "auto", description="Reader: calamine (fast, holds one sheet), openpyxl (streams), auto (calamine up to 8 MiB files)"
     )
 
 
