@@ -9,7 +9,13 @@ from wushe_declarative import CsvConnector, RestConnector, SqlConnector, XlsxCon
 TOKEN = "tok-9d7c1e55-conformance"
 
 
-@pytest.fixture(params=["csv", "xlsx", "sql", "rest"])
+SQL_URLS = {"sql": None, "sql-mariadb": "mariadb_url", "sql-postgresql": "postgres_url"}
+
+
+@pytest.fixture(params=[
+    "csv", "xlsx", "sql", "rest",
+    pytest.param("sql-mariadb", marks=pytest.mark.mariadb), pytest.param("sql-postgresql", marks=pytest.mark.postgres),
+])
 def connector_case(request, tmp_path):
     kind = request.param
     if kind in ("csv", "xlsx"):
@@ -21,8 +27,9 @@ def connector_case(request, tmp_path):
             bad_config={"folder": str(tmp_path / "nowhere"), "streams": streams},
             add_records=source.add_records, add_malformed=source.add_malformed,
         )
-    if kind == "sql":
-        sandbox = SqlSandbox(f"sqlite:///{tmp_path / 'partner.db'}")
+    if kind.startswith("sql"):
+        server = SQL_URLS[kind]
+        sandbox = SqlSandbox(request.getfixturevalue(server) if server else f"sqlite:///{tmp_path / 'partner.db'}")
         streams = {"resources": res_stream(table="resources")}
         return ConnectorCase(
             connector=SqlConnector,

@@ -112,7 +112,10 @@ class SqlSandbox:
         self.url = url
         self.engine = create_engine(url)
         with self.engine.begin() as conn:
-            conn.execute(text("CREATE TABLE resources (编号 TEXT PRIMARY KEY, 名称 TEXT, 类型 TEXT, 类别 TEXT, 名额 TEXT, 开始日期 TEXT, 更新时间 TEXT)"))
+            conn.execute(text(
+                "CREATE TABLE resources (编号 VARCHAR(32) PRIMARY KEY, 名称 VARCHAR(100), 类型 VARCHAR(20), 类别 VARCHAR(100),"
+                " 名额 VARCHAR(20), 开始日期 VARCHAR(40), 更新时间 VARCHAR(40))"
+            ))
         self.minutes = 100
         self.insert([resource_row(i, i // 2) for i in range(7)])
 

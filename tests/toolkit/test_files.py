@@ -152,3 +152,15 @@ def test_drop_folder_errors_name_the_folder_and_pattern(tmp_path):
     assert str(tmp_path / "missing") in str(caught.value)
     with pytest.raises(ConnectorError, match=r"no file matches '\*.xlsx'"):
         find_files(tmp_path, "*.xlsx")
+
+
+def test_auto_engine_streams_files_above_the_calamine_bound(tmp_path, monkeypatch):
+    from wushe.toolkit import tabular
+
+    path = write_xlsx(tmp_path / "a.xlsx", ROWS)
+    monkeypatch.setattr(tabular, "CALAMINE_MAX_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(tabular, "_calamine_sheet", lambda *a: pytest.fail("calamine used above its bound"))
+    assert values(xlsx_rows(path, ["名称"]))[0]["名称"] == "园岭物业"
+    monkeypatch.setattr(tabular, "CALAMINE_MAX_BYTES", path.stat().st_size)
+    with pytest.raises(pytest.fail.Exception):
+        list(xlsx_rows(path, ["名称"]))

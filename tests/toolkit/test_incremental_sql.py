@@ -91,18 +91,6 @@ def test_an_unordered_source_only_advances_when_complete():
     assert tracker.final() == {"cursor": 5, "cursor_type": "int", "ids": ["a"]}
 
 
-@pytest.fixture
-def mariadb_url(mariadb_server):
-    name = f"wushe_t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(mariadb_server)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-    yield mariadb_server.rsplit("/", 1)[0] + f"/{name}?charset=utf8mb4"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-    admin.dispose()
-
-
 # the first read stops mid-stream on purpose (a crash): pymysql then warns that the server-side
 # cursor was left unread
 @pytest.mark.filterwarnings("ignore:Previous unbuffered result was left incomplete")

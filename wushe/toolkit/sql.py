@@ -90,15 +90,24 @@ class SqlSource:
         with self._errors("read"):
             with self.engine.connect() as conn:
                 result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(text(statement), params)
-                columns = list(result.keys())
-                missing = [c for c in expected if c not in columns]
-                if missing:
-                    raise ConnectorError(
-                        f"expected columns {', '.join(missing)}; the query returns {', '.join(columns)}",
-                        location=self.location,
-                    )
+                columns = self._require(list(result.keys()), expected)
                 for part in result.partitions(batch_size):
                     yield [dict(zip(columns, row)) for row in part]
+
+    def check_columns(self, sql: str, expected: Iterable[str]) -> list[str]:
+        """The columns ``sql`` returns (no row is read); an error when an expected one is missing."""
+        with self._errors("read"):
+            with self.engine.connect() as conn:
+                result = conn.execute(text(f"SELECT * FROM ({sql}) wushe_src WHERE 1 = 0"))
+                columns = list(result.keys())
+                result.close()
+        return self._require(columns, expected)
+
+    def _require(self, columns: list[str], expected: Iterable[str]) -> list[str]:
+        missing = [c for c in expected if c not in columns]
+        if missing:
+            raise ConnectorError(f"expected columns {', '.join(missing)}; the query returns {', '.join(columns)}", location=self.location)
+        return columns
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:

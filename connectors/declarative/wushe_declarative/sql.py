@@ -19,7 +19,6 @@ config:
 
 from __future__ import annotations
 
-from contextlib import closing
 from typing import Any, Iterator
 
 from pydantic import Field, SecretStr, model_validator
@@ -63,9 +62,7 @@ class SqlConnector(DeclarativeConnector):
         try:
             source.ping()
             for spec in config.streams.values():
-                rows = source.stream(source.select(spec.table, spec.query), expected=self.maker(spec).columns, batch_size=1)
-                with closing(rows):
-                    next(rows, None)
+                source.check_columns(source.select(spec.table, spec.query), self.maker(spec).columns)
         finally:
             source.close()
         return f"connected to {source.location}; {len(config.streams)} stream(s) have the expected columns"
