@@ -125,3 +125,28 @@ def test_a_failure_mid_read_raises_after_the_good_batches_never_a_silent_end(loo
             seen.append(batch)
     assert [r["source_id"] for b in seen for r in b.records] == ["0", "1"]
     assert seen[-1].state["ids"] == ["1"]  # resuming from here re-reads nothing and misses nothing
+
+
+def test_crosswalk_words_come_from_plugins_for_that_partner(tmp_path, monkeypatch):
+    from wushe import hookimpl, plugins
+    from wushe_declarative import CsvConnector
+
+    class FundWords:
+        @hookimpl
+        def wushe_taxonomy_crosswalk(self, partner):
+            return {"resource_categories": {"剪头发": ["daily.haircut"]}} if partner == "bl_fund" else None
+
+    pm = plugins.create_plugin_manager()
+    pm.register(FundWords(), name="fund_words")
+    monkeypatch.setattr(plugins, "plugin_manager", lambda: pm)
+    assert plugins.crosswalks("bl_fund") == {"resource_categories": {"剪头发": ["daily.haircut"]}}
+    assert plugins.crosswalks("someone_else") == {}
+    (tmp_path / "services.csv").write_text("编号,名称,类别\nS1,义剪,剪头发、义诊\n", encoding="utf-8")
+    stream = {"pattern": "*.csv", "kind": "resource", "id": "编号",
+              "mapping": {"name": "名称", "resource_type": {"const": "SERVICE"},
+                          "categories": {"column": "类别", "split": "、", "crosswalk": "resource_categories"}}}
+    for partner, expected in (("bl_fund", ["daily.haircut", "health.free_clinic"]), ("other", ["剪头发", "health.free_clinic"])):
+        connector = CsvConnector(partner)
+        config = connector.parse_config({"folder": str(tmp_path), "streams": {"services": stream}}, partner=partner)
+        [batch] = list(connector.read(config, connector.streams(config)[0], None))
+        assert batch.records[0]["payload"]["categories"] == expected
