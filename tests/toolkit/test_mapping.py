@@ -33,6 +33,7 @@ def test_nested_targets_and_constants():
     ({"name": "名称", "address.street": "街道"}, "address is a single value"),
     ({"name": "名称", "credit_code": {"column": "代码", "split": ","}}, "split makes a list, but credit_code holds one value"),
     ({"address": "地址"}, "leaves out name"),
+    ({"name": "名称", "parent": {"const": {"name": "x"}}, "parent.name": "上级"}, "sets both parent and parent.name"),
 ])
 def test_mapping_mistakes_are_reported_at_config_time(mapping, problem):
     with pytest.raises(ValueError, match=problem):

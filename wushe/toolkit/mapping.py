@@ -146,6 +146,10 @@ def check_mapping(kind: str, mapping: dict[str, Any]) -> dict[str, Any]:
         target = resolve_target(kind, dotted)
         if rule.split and not target.is_list:
             raise ValueError(f"mapping {dotted}: split makes a list, but {dotted} holds one value")
+    for dotted in mapping:
+        inner = next((other for other in mapping if other.startswith(dotted + ".")), None)
+        if inner:
+            raise ValueError(f"the mapping sets both {dotted} and {inner}; map the fields inside {dotted} one by one")
     missing = [f for f in required_fields(kind) if f not in mapping]
     if missing:
         raise ValueError(f"the mapping leaves out {', '.join(missing)}, which every {kind} record needs")
@@ -193,7 +197,13 @@ class Mapper:
         self.rules = field_rules(mapping)
         compiled = [self._compile(target, rule) for target, rule in self.rules.items()]
         self._top = [(path[0], fetch) for path, fetch in compiled if len(path) == 1]
-        self._nested = [(path, fetch) for path, fetch in compiled if len(path) > 1]
+        # one level down (capacity.total, location.address): filled as one dict per group
+        groups: dict[str, list[tuple[str, Callable[[dict[str, Any]], Any]]]] = {}
+        for path, fetch in compiled:
+            if len(path) == 2:
+                groups.setdefault(path[0], []).append((path[1], fetch))
+        self._groups = list(groups.items())
+        self._deep = [(path, fetch) for path, fetch in compiled if len(path) > 2]
 
     @property
     def columns(self) -> list[str]:
@@ -214,7 +224,15 @@ class Mapper:
             value = fetch(row)
             if value is not None:
                 payload[name] = value
-        for path, fetch in self._nested:
+        for group, members in self._groups:
+            part = {}
+            for name, fetch in members:
+                value = fetch(row)
+                if value is not None:
+                    part[name] = value
+            if part:
+                payload[group] = part
+        for path, fetch in self._deep:
             value = fetch(row)
             if value is not None:
                 set_path(payload, path, value)
