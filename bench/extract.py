@@ -3,8 +3,9 @@
 Reads resource records from a REST API served by a separate process on loopback, and from XLSX and
 CSV exports generated here, through the same code a nightly sync uses (connector → mapping →
 batches). Each read runs in a fresh process; printed are the records per second of the large read
-and the peak resident memory of a small and a large read: memory is flat when the large read
-needs no more than the small one.
+(wall clock, and per CPU-second of the reading process, which other load on the machine does not
+change) and the peak resident memory of a small and a large read: memory is flat when the large
+read needs no more than the small one.
 
     uv run python bench/extract.py [--rest 200000] [--xlsx 100000] [--csv 200000]
 """
@@ -15,6 +16,7 @@ import argparse
 import csv
 import json
 import multiprocessing
+import os
 import resource
 import subprocess
 import sys
@@ -76,13 +78,13 @@ def drain(connector: Any, raw: dict[str, Any]) -> int:
 def run_one(source: str, size: int, folder: Path) -> dict[str, Any]:
     """One read in this (fresh) process: records, seconds, peak resident memory."""
     connector, raw = CASES[source](size, folder)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     got = drain(connector, raw)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     for proc in PROCS:
         proc.terminate()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"records": got, "seconds": seconds, "rss": rss}
+    return {"records": got, "seconds": seconds, "cpu": cpu, "rss": rss}
 
 
 def measure(source: str, small: int, large: int, folder: Path) -> dict[str, Any]:
@@ -94,7 +96,7 @@ def measure(source: str, small: int, large: int, folder: Path) -> dict[str, Any]
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     big = runs[1]
     return {"source": LABELS[source], "records": big["records"], "seconds": big["seconds"],
-            "rate": big["records"] / big["seconds"], "rss": (runs[0]["rss"], runs[1]["rss"]), "sizes": (small, large)}
+            "rate": big["records"] / big["seconds"], "cpu_rate": big["records"] / big["cpu"], "rss": (runs[0]["rss"], runs[1]["rss"]), "sizes": (small, large)}
 
 
 def rest_case(count: int, folder: Path) -> tuple[Any, dict[str, Any]]:
@@ -167,12 +169,13 @@ def main() -> int:
     sizes = {"rest": args.rest, "xlsx": args.xlsx, "xlsx_stream": args.xlsx, "csv": args.csv}
     with tempfile.TemporaryDirectory() as tmp:
         results = [(name, measure(name, size // 10, size, Path(tmp))) for name, size in sizes.items()]
-    print(f"{'source':<28}{'records':>10}{'seconds':>9}{'records/s':>11}   peak RSS small → large read (MiB)   target")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall-clock rates drop when others share them)")
+    print(f"{'source':<28}{'records':>10}{'seconds':>9}{'records/s':>11}{'per CPU-s':>11}   peak RSS small → large read (MiB)   target")
     for name, r in results:
         target = TARGETS.get(name)
         verdict = "" if target is None else f"≥{target:,}/s {'met' if r['rate'] >= target else 'MISSED'}"
         small, large = r["sizes"]
-        print(f"{r['source']:<28}{r['records']:>10,}{r['seconds']:>9.2f}{r['rate']:>11,.0f}   "
+        print(f"{r['source']:<28}{r['records']:>10,}{r['seconds']:>9.2f}{r['rate']:>11,.0f}{r['cpu_rate']:>11,.0f}   "
               f"{r['rss'][0]:6.0f} ({small:>7,}) → {r['rss'][1]:6.0f} ({large:>7,})   {verdict}")
     return 0
 
