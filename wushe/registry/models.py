@@ -106,6 +106,8 @@ class SourceRecord(Base):
     partner: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     source_id: Mapped[str] = mapped_column(String(128))
+    # the partner stream that delivers it: a full export withdraws what it no longer contains
+    stream: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(32))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -29,7 +29,7 @@ from wushe.registry.models import SourceRecord, SourceVersion
 HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
 CHUNK = 500  # keys per IN (...) lookup; well under every backend's bound-parameter limit
-COLUMNS = ("partner", "kind", "source_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
+COLUMNS = ("partner", "kind", "source_id", "stream", "version", "content_hash", "deleted", "payload", "source_updated_at",
            "fetched_at", "first_seen_at", "changed_at", "last_seen_at", "withdrawn_at", "last_run_id")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
                    "fetched_at", "recorded_at", "superseded_at", "run_id")
@@ -100,6 +100,7 @@ def write_source_records(
     records: Sequence[Record],
     *,
     run_id: str | None = None,
+    stream: str | None = None,
     now: datetime | None = None,
 ) -> WriteResult:
     """Store a batch of contract records; returns the counts and which records changed.
@@ -112,7 +113,7 @@ def write_source_records(
         groups.setdefault((rec["partner"], rec["kind"]), {})[rec["source_id"]] = rec
     result = WriteResult(WriteCounts(), [])
     for (partner, kind), by_id in groups.items():
-        result.counts += _write_group(conn, partner, kind, by_id, run_id, now, result.touched)
+        result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
     return result
 
 
@@ -122,6 +123,7 @@ def _write_group(
     kind: str,
     by_id: dict[str, Record],
     run_id: str | None,
+    stream: str | None,
     now: datetime,
     touched: list[tuple[str, str, str, str]],
 ) -> WriteCounts:
@@ -143,7 +145,7 @@ def _write_group(
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"
-            fresh.append((partner, kind, source_id, 1, digest, deleted, body.decode(), ts(rec.get("source_updated_at")),
+            fresh.append((partner, kind, source_id, stream, 1, digest, deleted, body.decode(), ts(rec.get("source_updated_at")),
                           ts(rec.get("fetched_at")), at, at, at, at if deleted else None, run_id))
         elif old.content_hash == digest and (not old.withdrawn or deleted):
             seen.append(old.id)
@@ -151,7 +153,8 @@ def _write_group(
             continue
         else:
             version, change = old.version + 1, "deleted" if deleted else "updated"
-            changed.append({"b_id": old.id, "version": version, "content_hash": digest, "deleted": deleted,
+            changed.append({"b_id": old.id, "stream": stream, "version": version, "content_hash": digest,
+                            "deleted": deleted,
                             "payload": payload, "source_updated_at": _as_datetime(rec.get("source_updated_at")),
                             "fetched_at": _as_datetime(rec.get("fetched_at")), "changed_at": now,
                             "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id})
@@ -164,7 +167,7 @@ def _write_group(
         _keep_current_versions(conn, [c["b_id"] for c in changed], now)
         conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")), changed)
     for chunk in _chunks(seen):
-        conn.execute(update(HEAD).where(HEAD.c.id.in_(chunk)).values(last_seen_at=now, last_run_id=run_id))
+        conn.execute(update(HEAD).where(HEAD.c.id.in_(chunk)).values(last_seen_at=now, last_run_id=run_id, stream=stream))
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
 
 
@@ -181,3 +184,19 @@ def _keep_current_versions(conn: Connection, ids: Sequence[int], now: datetime) 
             HEAD.c.fetched_at, HEAD.c.changed_at, superseded, HEAD.c.last_run_id,
         ).where(HEAD.c.id.in_(chunk))
         conn.execute(insert(HISTORY).from_select(HISTORY_COLUMNS, current))
+
+
+def withdraw_unseen(conn: Connection, partner: str, stream: str, seen_since: datetime, *,
+                    run_id: str | None = None, now: datetime | None = None) -> list[tuple[str, str, str, str]]:
+    """After a complete read of a full-export stream: withdraw its records the read did not return.
+
+    Returns them as touched keys (change ``"withdrawn"``) for resolution.
+    """
+    now = now or datetime.now(timezone.utc)
+    gone = (HEAD.c.partner == partner) & (HEAD.c.stream == stream) & HEAD.c.withdrawn_at.is_(None) & (
+        HEAD.c.last_seen_at < seen_since)
+    keys = [(partner, kind, source_id, "withdrawn")
+            for kind, source_id in conn.execute(select(HEAD.c.kind, HEAD.c.source_id).where(gone))]
+    if keys:
+        conn.execute(update(HEAD).where(gone).values(withdrawn_at=now, last_run_id=run_id))
+    return keys

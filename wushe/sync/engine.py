@@ -1,0 +1,195 @@
+"""Syncing partners: read, validate, store, resolve, one transaction per batch.
+
+For each stream of a partner: the connector reads from the committed cursor; each batch is
+validated (quarantine rows written), stored as source records, resolved into golden records, and
+committed together with the stream's counts and new cursor. A crash anywhere loses at most the
+batch in flight, which the rerun reads again from the committed cursor; content hashes make the
+re-read a no-op where nothing changed. After a complete read of a full-export stream, the records it
+no longer contains are withdrawn, unless the volume gate says the read collapsed.
+
+Plain Python: the CLI calls it directly and the Prefect flows wrap it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import Engine
+
+from wushe.config import Partner, Partners
+from wushe.connector import Batch, Connector, Stream
+from wushe.errors import ConnectorError, WusheError
+from wushe.registry.db import write_transaction
+from wushe.registry.sources import withdraw_unseen, write_source_records
+from wushe.sync import runs
+from wushe.sync.report import StreamReport, SyncReport
+
+log = logging.getLogger("wushe.sync")
+
+
+class SyncTimeout(WusheError):
+    """A partner took longer than its ``timeout_seconds``; it stopped at a batch boundary."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of a sync, for progress displays: a batch committed or a stream finished."""
+
+    partner: str
+    stream: str
+    fetched: int
+    status: str  # "running" while batches arrive, then the stream's final status
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def _resolve(conn: Any, touched: list[tuple[str, str, str, str]], run_id: str) -> int:
+    """Re-resolve what a batch changed; returns how many source records were merged."""
+    if not touched:
+        return 0
+    from wushe.resolution.resolver import resolve
+
+    report = resolve(conn, touched, run_id=run_id)
+    return sum(k.records for k in report.kinds.values())
+
+
+def sync_stream(
+    engine: Engine,
+    partner: Partner,
+    connector: Connector,
+    stream: Stream,
+    run_id: str,
+    partners: Partners,
+    *,
+    since: dict[str, Any] | None = None,
+    deadline: float | None = None,
+    progress: ProgressFn | None = None,
+) -> StreamReport:
+    """Sync one stream of one partner; never raises for a partner's fault (the report says it)."""
+    from wushe.validation.gates import GateFailure
+    from wushe.validation.stage import StreamValidation
+
+    stream_run = runs.start_stream(engine, run_id, partner.name, stream.name)
+    state = since if since is not None else runs.load_state(engine, partner.name, stream.name)
+    full_read = stream.full_export or not state
+    check = StreamValidation(partner.name, stream.name, stream.kind, run_id=run_id,
+                             gates=partner.gates(partners.settings), full_read=full_read)
+    read_started = runs.now()
+    fetched = 0
+    status, error = "succeeded", None
+    try:
+        for batch in connector.read(partner.config, stream, state):
+            _commit_batch(engine, partner, stream, run_id, stream_run, check, batch)
+            fetched += len(batch)
+            if progress:
+                progress(Progress(partner.name, stream.name, fetched, "running"))
+            if deadline is not None and time.monotonic() > deadline:
+                raise SyncTimeout(f"partner {partner.name}, stream {stream.name}: stopped after "
+                                  f"{partner.spec.timeout_seconds:g} s (timeout_seconds); {fetched:,} rows committed")
+        with write_transaction(engine) as conn:
+            check.finish(conn)  # the volume gate, before anything is withdrawn
+            if stream.full_export:
+                gone = withdraw_unseen(conn, partner.name, stream.name, read_started, run_id=run_id)
+                merged = _resolve(conn, gone, run_id)
+                runs.add_counts(conn, stream_run, withdrawn=len(gone), merged=merged)
+    except GateFailure as exc:
+        status, error = "gated", str(exc)
+    except SyncTimeout as exc:
+        status, error = "timeout", str(exc)
+    except ConnectorError as exc:
+        status, error = "failed", str(exc.bind(partner=partner.name, stream=stream.name))
+    except WusheError as exc:
+        status, error = "failed", f"partner {partner.name}, stream {stream.name}: {exc}"
+    except Exception as exc:  # a bug, not a partner fault: keep the other partners going, say what broke
+        log.exception("sync of partner %s, stream %s crashed", partner.name, stream.name)
+        status, error = "failed", f"partner {partner.name}, stream {stream.name}: {type(exc).__name__}: {exc}"
+    runs.finish_stream(engine, stream_run, status, error=error, gate=check.gate_report())
+    if progress:
+        progress(Progress(partner.name, stream.name, fetched, status))
+    return StreamReport(partner.name, stream.name, status, fetched=fetched, error=error)
+
+
+def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str, stream_run: int,
+                  check: Any, batch: Batch) -> None:
+    """Validate, store, resolve and move the cursor: all or nothing."""
+    with write_transaction(engine) as conn:
+        outcome = check.process(conn, batch)  # raises GateFailure before writing anything
+        written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name)
+        merged = _resolve(conn, written.touched, run_id)
+        c = written.counts
+        runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid),
+                        quarantined=outcome.quarantine.rejected, new=c.new, updated=c.updated,
+                        unchanged=c.unchanged, withdrawn=c.deleted, merged=merged)
+        runs.save_state(conn, partner.name, stream.name, batch.state, run_id)
+
+
+def sync_partner(
+    engine: Engine,
+    partner: Partner,
+    run_id: str,
+    partners: Partners,
+    *,
+    streams: list[str] | None = None,
+    since: dict[str, Any] | None = None,
+    progress: ProgressFn | None = None,
+) -> list[StreamReport]:
+    """Sync the (selected) streams of one partner, after checking it is reachable."""
+    deadline = time.monotonic() + partner.spec.timeout_seconds
+    try:
+        connector = partner.connector()
+        offered = connector.streams(partner.config)
+        wanted = streams or partner.spec.streams
+        chosen = [s for s in offered if not wanted or s.name in wanted]
+        unknown = sorted(set(wanted or ()) - {s.name for s in offered})
+        if unknown:
+            raise WusheError(f"partner {partner.name} has no stream {', '.join(unknown)} "
+                             f"(it offers {', '.join(s.name for s in offered)})")
+        result = connector.check(partner.config)
+    except WusheError as exc:
+        return [_failed_before_reading(engine, run_id, partner, "(setup)", str(exc), progress)]
+    if not result.ok:
+        message = f"partner {partner.name} is not reachable: {result.message}"
+        return [_failed_before_reading(engine, run_id, partner, s.name, message, progress) for s in chosen]
+    return [sync_stream(engine, partner, connector, s, run_id, partners, since=since, deadline=deadline,
+                        progress=progress)
+            for s in chosen]
+
+
+def _failed_before_reading(engine: Engine, run_id: str, partner: Partner, stream: str, message: str,
+                           progress: ProgressFn | None) -> StreamReport:
+    stream_run = runs.start_stream(engine, run_id, partner.name, stream)
+    runs.finish_stream(engine, stream_run, "failed", error=message)
+    if progress:
+        progress(Progress(partner.name, stream, 0, "failed"))
+    return StreamReport(partner.name, stream, "failed", error=message)
+
+
+def run_sync(
+    engine: Engine,
+    partners: Partners,
+    names: list[str] | None = None,
+    *,
+    trigger: str = "cli",
+    progress: ProgressFn | None = None,
+    notify: bool = True,
+) -> SyncReport:
+    """A whole sync run: every selected partner, concurrently up to ``settings.concurrency``.
+
+    One failing partner never stops the others; the returned report says what each stream did.
+    """
+    selected = partners.select(names)
+    run_id = runs.start_run(engine, trigger)
+    with ThreadPoolExecutor(max_workers=partners.settings.concurrency, thread_name_prefix="wushe-sync") as pool:
+        for future in [pool.submit(sync_partner, engine, p, run_id, partners, progress=progress) for p in selected]:
+            future.result()
+    report = runs.finish_run(engine, run_id)
+    if notify:
+        from wushe.sync.notify import notify_finished
+
+        notify_finished(report)
+    return report
