@@ -1,0 +1,227 @@
+"""A partner's view of the world: which entities it knows, as rows of its own schema, night by night.
+
+A :class:`Lens` turns world entities into the partner's *native* rows (its column names, formats,
+category words and noise) and maps a native row back to a contract payload exactly as a perfect
+connector would (:meth:`Lens.to_payload`). Rows carry their ground truth: the entity they
+describe and, for rows broken on purpose, the one validation rule they break.
+
+Row history (nights): every row has a creation time, update nights drawn as a geometric process
+(about 2% of rows change per night) and the night its entity closes (about 1% per night), so the
+state on night K is a pure function of ``(seed, entities, K)``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from wushe.sandbox.entities import CHUNK
+from wushe.sandbox.noise import NoiseProfile
+from wushe.sandbox.world import NIGHT_ZERO, World
+
+PRIME = 2_147_483_647  # source ids are an affine permutation of (entity, copy) modulo this prime
+N_DRAWS = 20  # uniform draws per row: 0 copy, 1 invalid, 2 rule, 3 stale, 4.. noise
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """One stream (API endpoint, file, table) of a partner."""
+
+    name: str
+    kind: str  # contract kind
+    source: str  # world kind the rows come from
+    rules: tuple[str, ...]  # error-tier rules a planted invalid row of this stream may break
+    title_zh: str = ""
+
+
+@dataclass
+class Row:
+    """One partner row with its truth."""
+
+    stream: str
+    kind: str
+    source_id: str  # the contract source id (what a connector reports)
+    number: int  # the partner's own key for the row, unique within the stream
+    entity_id: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+    native: dict[str, Any]
+    rule: str | None = None
+
+
+@dataclass
+class Context:
+    """What a row builder needs besides the entity: the world, the night and the row's draws."""
+
+    world: World
+    slot: int  # 0: the partner's main row for the entity; 1: its accidental second copy
+    version: int  # how many times the partner changed the row by this night
+    u: list[float]  # uniform draws, see N_DRAWS
+    stale: bool
+
+
+class Lens(ABC):
+    """Base of the four partner lenses."""
+
+    partner: str
+    partner_id: int
+    profile: NoiseProfile
+    streams: tuple[StreamSpec, ...]
+    tombstones: bool  # deleted rows stay, flagged (True) or vanish from the export (False)
+    word_index: int  # which of each category's words this partner uses
+
+    def __init__(self, world: World, invalid_share: float = 0.02) -> None:
+        self.world = world
+        self.invalid_share = invalid_share
+
+    # -- what a partner is made of --------------------------------------------------------------
+
+    @abstractmethod
+    def visible(self, stream: StreamSpec, entity: Any) -> bool:
+        """Does this partner hold the entity in this stream?"""
+
+    @abstractmethod
+    def native(self, stream: StreamSpec, entity: Any, ctx: Context) -> dict[str, Any]:
+        """The partner's own row for the entity (without id and timestamps)."""
+
+    @abstractmethod
+    def plant(self, stream: StreamSpec, native: dict[str, Any], rule: str, entity: Any, u: float) -> None:
+        """Change ``native`` in place so it breaks ``rule`` and nothing else."""
+
+    @abstractmethod
+    def to_payload(self, stream: StreamSpec, native: dict[str, Any]) -> dict[str, Any]:
+        """The contract payload a perfect connector makes of a native row."""
+
+    @abstractmethod
+    def source_id(self, stream: StreamSpec, number: int) -> str:
+        """The contract source id of a row (unique per partner and kind), from its key."""
+
+    @abstractmethod
+    def stamp(self, stream: StreamSpec, native: dict[str, Any], row: Row) -> dict[str, Any]:
+        """The native row with its id, timestamps and deletion flag in the partner's format."""
+
+    def rules_for(self, stream: StreamSpec, entity: Any) -> tuple[str, ...]:
+        """Rules a row of this entity may be broken under (credit-code rules need a credit code)."""
+        if getattr(entity, "credit_code", True) is None:
+            return tuple(r for r in stream.rules if not r.startswith("CN.USCC"))
+        return stream.rules
+
+    def _affine(self, sid: int) -> tuple[int, int]:
+        seed = self.world.seed
+        return 1 + (seed * 7919 + self.partner_id * 104_729 + sid * 1_299_709) % (PRIME - 2), (seed * 31 + sid * 977 + self.partner_id) % PRIME
+
+    def ref_number(self, stream_name: str, index: int) -> int:
+        """The partner's key of the main row for entity ``index`` in another of its streams."""
+        a, b = self._affine(self.streams.index(self.stream(stream_name)))
+        return (a * index * 2 + b) % PRIME
+
+    def stream(self, name: str) -> StreamSpec:
+        return next(s for s in self.streams if s.name == name)
+
+    # -- rows ----------------------------------------------------------------------------------------
+
+    def rows(self, stream: StreamSpec, *, include_gone: bool = False) -> Iterator[Row]:
+        """Every row of ``stream`` on the world's night; deleted rows only where the partner keeps them."""
+        world = self.world
+        if stream.source == "organization":
+            orgs = [o for o in world.orgs.orgs if o.born <= world.night]
+            groups: Iterator[tuple[int, list[Any]]] = (
+                (c, orgs[c * CHUNK:(c + 1) * CHUNK]) for c in range(-(-len(orgs) // CHUNK))
+            )
+        else:
+            chunks = world.chunks
+            groups = ((c, chunks.chunk(stream.source, c, world.night)) for c in range(chunks.n_chunks(stream.source, world.night)))
+        for c, entities in groups:
+            yield from self._chunk_rows(stream, c, entities, include_gone)
+
+    def _chunk_rows(self, stream: StreamSpec, c: int, entities: list[Any], include_gone: bool) -> Iterator[Row]:
+        world, night, profile = self.world, self.world.night, self.profile
+        sid = self.streams.index(stream)
+        rng = np.random.default_rng([world.seed, 100 + self.partner_id, sid, c])
+        n = 2 * CHUNK
+        draws = rng.random((n, N_DRAWS)).tolist()
+        gaps = np.cumsum(rng.geometric(world.sizes.UPDATE_RATE, (n, 6)), axis=1).tolist()
+        seconds = rng.integers(8 * 3600, 22 * 3600, (n, 8)).tolist()
+        past_edit = rng.integers(0, 400, n).tolist()
+        a, b = self._affine(sid)
+        for k, entity in enumerate(entities):
+            if not self.visible(stream, entity):
+                continue
+            index, born, died = _life(entity)
+            for slot in (0, 1):
+                r = 2 * k + slot
+                u = draws[r]
+                if slot == 1 and u[0] >= profile.duplicate:
+                    break
+                deleted = died is not None and died <= night
+                if deleted and not (self.tombstones or include_gone):
+                    continue
+                last_night = min(night, died - 1) if died is not None else night
+                changes = [born + g for g in gaps[r] if born + g <= last_night]
+                created = _created_at(entity, born, seconds[r][0], slot)
+                if deleted:
+                    updated = _night_time(died, seconds[r][7])
+                elif changes:
+                    updated = _night_time(changes[-1], seconds[r][len(changes)])
+                else:
+                    updated = min(created + timedelta(days=past_edit[r]), NIGHT_ZERO - timedelta(hours=5 + slot))
+                    updated = max(updated, created)
+                ctx = Context(world, slot, len(changes), u, u[3] < profile.stale)
+                native = self.native(stream, entity, ctx)
+                rule = None
+                rules = self.rules_for(stream, entity)
+                if u[1] < self.invalid_share and rules:
+                    rule = rules[int(u[2] * len(rules))]
+                    self.plant(stream, native, rule, entity, u[4])
+                number = (a * (index * 2 + slot) + b) % PRIME
+                yield Row(stream.name, stream.kind, self.source_id(stream, number), number, _entity_id(stream.source, index),
+                          created, updated, deleted, native, rule)
+
+    def records(self, stream: StreamSpec, fetched_at: str) -> Iterator[tuple[dict[str, Any], Row]]:
+        """Contract records of a stream, with the truth of each, as a perfect connector reads them."""
+        from wushe.contract import make_record
+
+        for row in self.rows(stream):
+            payload = self.to_payload(stream, row.native)
+            yield make_record(self.partner, stream.kind, row.source_id, row.updated_at, payload,
+                              fetched_at=fetched_at, deleted=row.deleted), row
+
+    # -- helpers for lenses ------------------------------------------------------------------------
+
+    def word(self, code: str, u: float, words: Callable[[str], tuple[str, ...]]) -> str:
+        """The partner's word for a taxonomy code; now and then another partner's word."""
+        options = words(code)
+        if u < self.profile.foreign_word:
+            return options[(self.word_index + 1 + int(u * 1000) % (len(options) - 1)) % len(options)]
+        return options[self.word_index % len(options)]
+
+
+_PREFIX = {"organization": "O", "resource": "R", "need": "N", "volunteer": "V", "donation": "D"}
+
+
+def _entity_id(source: str, index: int) -> str:
+    return f"{_PREFIX[source]}{index:07d}"
+
+
+def _life(entity: Any) -> tuple[int, int, int | None]:
+    if isinstance(entity, dict):
+        return entity["i"], entity["born"], entity["died"]
+    return entity.index, entity.born, entity.died
+
+
+def _night_time(night: int, second: int) -> datetime:
+    """A moment during the day before night ``night``'s read (changes land between two reads)."""
+    return NIGHT_ZERO + timedelta(days=night - 1, seconds=second - 2 * 3600)
+
+
+def _created_at(entity: Any, born: int, second: int, slot: int) -> datetime:
+    if born > 0:
+        return _night_time(born, second)
+    day: date = entity["created"] if isinstance(entity, dict) else entity.established
+    moment = datetime(day.year, day.month, day.day, tzinfo=NIGHT_ZERO.tzinfo) + timedelta(seconds=second + slot * 86400 * 3)
+    return min(moment, NIGHT_ZERO - timedelta(hours=6))
