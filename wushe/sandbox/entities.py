@@ -147,6 +147,11 @@ class Chunks:
         self.donors = np.array([i for i in range(len(orgs)) if CHARITY in orgs[i].partners and orgs[i].born == 0
                                 and i != orgs.charity_fund], dtype=int)
         self.teams = orgs.providers(("volunteer_team",))
+        self.by_district: dict[str, list[str]] = {}
+        self.by_subdistrict: dict[str, list[str]] = {}
+        for place in self.places:
+            self.by_district.setdefault(place.code[:6], []).append(place.code)
+            self.by_subdistrict.setdefault(place.code[:9], []).append(place.code)
 
     def count(self, kind: str, night: int) -> int:
         return self.sizes.total(kind, night)
@@ -239,9 +244,9 @@ class Chunks:
         if estate is not None:
             coverage = [home.code]
         elif family == "subsidy" or (family.startswith("fund") and u[6] < 0.5):
-            coverage = sorted({c.code for c in self.places if c.code[:6] == home.code[:6]})[:40]
+            coverage = self.by_district[home.code[:6]][:40]
         elif u[6] < 0.3:
-            coverage = sorted({c.code for c in self.places if c.code[:9] == home.code[:9]})
+            coverage = self.by_subdistrict[home.code[:9]]
         else:
             coverage = sorted({home.code, self.places[extra].code} if u[6] > 0.9 else {home.code})
         days = WEEKDAY_SETS[int(u[7] * len(WEEKDAY_SETS))]

@@ -127,31 +127,23 @@ class Lens(ABC):
 
     def rows(self, stream: StreamSpec, *, include_gone: bool = False) -> Iterator[Row]:
         """Every row of ``stream`` on the world's night; deleted rows only where the partner keeps them."""
-        world = self.world
-        if stream.source == "organization":
-            orgs = [o for o in world.orgs.orgs if o.born <= world.night]
-            groups: Iterator[tuple[int, list[Any]]] = (
-                (c, orgs[c * CHUNK:(c + 1) * CHUNK]) for c in range(-(-len(orgs) // CHUNK))
-            )
-        else:
-            chunks = world.chunks
-            groups = ((c, chunks.chunk(stream.source, c, world.night)) for c in range(chunks.n_chunks(stream.source, world.night)))
-        for c, entities in groups:
-            yield from self._chunk_rows(stream, c, entities, include_gone)
+        for _, _, row in fan_out(self.world, [(self, stream)], include_gone=include_gone):
+            yield row
 
     def _chunk_rows(self, stream: StreamSpec, c: int, entities: list[Any], include_gone: bool) -> Iterator[Row]:
         world, night, profile = self.world, self.world.night, self.profile
         sid = self.streams.index(stream)
-        rng = np.random.default_rng([world.seed, 100 + self.partner_id, sid, c])
-        n = 2 * CHUNK
-        draws = rng.random((n, N_DRAWS)).tolist()
-        gaps = np.cumsum(rng.geometric(world.sizes.UPDATE_RATE, (n, 6)), axis=1).tolist()
-        seconds = rng.integers(8 * 3600, 22 * 3600, (n, 8)).tolist()
-        past_edit = rng.integers(0, 400, n).tolist()
+        visible = [e for e in entities if self.visible(stream, e)]
+        # one generator per array, sized by the visible rows: a chunk that grows on later nights
+        # keeps the draws of the rows it already had
+        key = [world.seed, 100 + self.partner_id, sid, c]
+        n = 2 * len(visible)
+        draws = np.random.default_rng([*key, 0]).random((n, N_DRAWS)).tolist()
+        gaps = np.cumsum(np.random.default_rng([*key, 1]).geometric(world.sizes.UPDATE_RATE, (n, 6)), axis=1).tolist()
+        seconds = np.random.default_rng([*key, 2]).integers(8 * 3600, 22 * 3600, (n, 8)).tolist()
+        past_edit = np.random.default_rng([*key, 3]).integers(0, 400, n).tolist()
         a, b = self._affine(sid)
-        for k, entity in enumerate(entities):
-            if not self.visible(stream, entity):
-                continue
+        for k, entity in enumerate(visible):
             index, born, died = _life(entity)
             for slot in (0, 1):
                 r = 2 * k + slot
@@ -182,14 +174,12 @@ class Lens(ABC):
                 yield Row(stream.name, stream.kind, self.source_id(stream, number), number, _entity_id(stream.source, index),
                           created, updated, deleted, native, rule)
 
-    def records(self, stream: StreamSpec, fetched_at: str) -> Iterator[tuple[dict[str, Any], Row]]:
-        """Contract records of a stream, with the truth of each, as a perfect connector reads them."""
+    def record(self, stream: StreamSpec, row: Row, fetched_at: str) -> dict[str, Any]:
+        """The contract record a perfect connector makes of a row."""
         from wushe.contract import make_record
 
-        for row in self.rows(stream):
-            payload = self.to_payload(stream, row.native)
-            yield make_record(self.partner, stream.kind, row.source_id, row.updated_at, payload,
-                              fetched_at=fetched_at, deleted=row.deleted), row
+        return make_record(self.partner, stream.kind, row.source_id, row.updated_at, self.to_payload(stream, row.native),
+                           fetched_at=fetched_at, deleted=row.deleted)
 
     # -- helpers for lenses ------------------------------------------------------------------------
 
@@ -199,6 +189,31 @@ class Lens(ABC):
         if u < self.profile.foreign_word:
             return options[(self.word_index + 1 + int(u * 1000) % (len(options) - 1)) % len(options)]
         return options[self.word_index % len(options)]
+
+
+def world_chunks(world: World, source: str) -> Iterator[tuple[int, list[Any]]]:
+    """The world's entities of one kind, chunk by chunk (organisations included, by position)."""
+    if source == "organization":
+        orgs = [o for o in world.orgs.orgs if o.born <= world.night]
+        for c in range(-(-len(orgs) // CHUNK)):
+            yield c, orgs[c * CHUNK:(c + 1) * CHUNK]
+    else:
+        chunks = world.chunks
+        for c in range(chunks.n_chunks(source, world.night)):
+            yield c, chunks.chunk(source, c, world.night)
+
+
+def fan_out(world: World, targets: list[tuple[Lens, StreamSpec]], *,
+            include_gone: bool = False) -> Iterator[tuple[Lens, StreamSpec, Row]]:
+    """Rows of many partner streams, building each world chunk once for all streams that need it."""
+    for source in ("organization", "resource", "need", "volunteer", "donation"):
+        wanted = [(lens, stream) for lens, stream in targets if stream.source == source]
+        if not wanted:
+            continue
+        for c, entities in world_chunks(world, source):
+            for lens, stream in wanted:
+                for row in lens._chunk_rows(stream, c, entities, include_gone):
+                    yield lens, stream, row
 
 
 _PREFIX = {"organization": "O", "resource": "R", "need": "N", "volunteer": "V", "donation": "D"}

@@ -44,6 +44,32 @@ ORG_KINDS = {
 }
 JCZZ_KINDS = {"committee": "居民委员会", "government": "机关"}
 JCZZ_CODES = {"居民委员会": "community_committee", "机关": "government"}
+# table -> (column, type, comment); types are "int", "str", "text", "date", "num", "time"
+_STAMP = (("del_flag", "str", "删除标志（0正常 1删除）"), ("create_time", "time", "创建时间"), ("update_time", "time", "更新时间"))
+TABLES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "t_shzz": (("id", "int", "主键"), ("zzmc", "str", "组织名称"), ("tyshxydm", "str", "统一社会信用代码"),
+               ("zzlx", "str", "组织类型"), ("jglb", "str", "机构类别"), ("ywfw", "text", "业务范围"),
+               ("fddbr", "str", "法定代表人"), ("lxdh", "str", "联系电话"), ("zs", "text", "住所"),
+               ("sqdm", "str", "所在社区代码"), ("djrq", "date", "登记日期"), ("djzt", "str", "登记状态"), *_STAMP),
+    "t_jczz": (("id", "int", "主键"), ("dwmc", "str", "单位名称"), ("tyshxydm", "str", "统一社会信用代码"),
+               ("dwlx", "str", "单位类型"), ("fzr", "str", "负责人"), ("lxdh", "str", "联系电话"), ("dz", "text", "地址"),
+               ("qhdm", "str", "区划代码"), ("clrq", "date", "成立日期"), *_STAMP),
+    "t_zyfwd": (("id", "int", "主键"), ("dwmc", "str", "队伍名称"), ("ssdw", "str", "所属单位"), ("fzr", "str", "负责人"),
+                ("lxdh", "str", "联系电话"), ("qhdm", "str", "区划代码"), ("clrq", "date", "成立日期"), *_STAMP),
+    "t_zyz": (("id", "int", "主键"), ("xm", "str", "姓名"), ("xb", "str", "性别（1男 2女）"), ("sfzh", "str", "身份证号"),
+              ("csrq", "date", "出生日期"), ("sjhm", "str", "手机号码"), ("zytc", "text", "专业特长"),
+              ("ssdw_id", "int", "所属队伍（t_zyfwd.id）"), ("qhdm", "str", "所在社区代码"), ("fwsc", "num", "服务时长（小时）"),
+              ("zcrq", "date", "注册日期"), *_STAMP),
+    "t_btxm": (("id", "int", "主键"), ("xmmc", "str", "项目名称"), ("xmlb", "str", "项目类别"), ("btdx", "text", "补贴对象"),
+               ("ffbz", "str", "发放标准"), ("zgdw", "str", "主管单位"), ("zgdw_id", "int", "主管单位（t_jczz.id）"),
+               ("fwqy", "text", "服务区域（区划代码）"), ("ndys", "num", "年度预算（元）"), ("yffje", "num", "已发放金额（元）"),
+               ("ksrq", "date", "开始日期"), ("jsrq", "date", "结束日期"), ("zxdh", "str", "咨询电话"), ("sqtj", "text", "申请条件"),
+               ("nlxx", "int", "年龄下限"), ("nlsx", "int", "年龄上限"), *_STAMP),
+    "t_fwxq": (("id", "int", "主键"), ("rybh", "str", "人员编号"), ("xm", "str", "姓名"), ("sfzh", "str", "身份证号"),
+               ("lxdh", "str", "联系电话"), ("xqbt", "str", "需求标题"), ("xqms", "text", "需求描述"), ("xqlb", "str", "需求类别"),
+               ("dxlb", "str", "对象类别"), ("qhdm", "str", "区划代码"), ("sl", "num", "数量"), ("dw", "str", "单位"),
+               ("ys", "num", "预算（元）"), ("zt", "str", "状态"), ("tbrq", "date", "填报日期"), ("jzrq", "date", "截止日期"), *_STAMP),
+}
 NEED_UNITS = {"funds.goods": "台", "food.festival_gift": "份", "education.tutoring": "次", "care.visiting": "次"}
 
 

@@ -111,7 +111,7 @@ class PropertyFilesLens(Lens):
         return {
             "_company": company, "_division_code": r["coverage"][0],
             "name": surface(name, self.profile, u[9], u[10]), "estate": r["estate"], "building": building,
-            "category": word, "total": total, "remaining": max(0.0, remaining - ctx.version),
+            "category": word, "total": int(total), "remaining": int(max(0.0, remaining - ctx.version)),
             "hours": f"{days_text(days)} {opens}-{closes}",
             "fee_type": {"free": "免费", "low_cost": "低偿", "paid": "收费"}[kind], "fee": fee,
             "phone": None if u[11] < self.profile.missing_phone else phone_style(provider.phones[-1], u[12]),

@@ -1,0 +1,166 @@
+"""Writers of each partner's night: NDJSON for the APIs, CSV/XLSX drops, the SQL database.
+
+Every writer is deterministic: the same rows give byte-identical files (XLSX archives get fixed
+timestamps, SQLite files are written by one connection in one order).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from wushe.sandbox.lens import Lens, Row, StreamSpec
+from wushe.sandbox.partners.property_files import HEADERS, export_style
+from wushe.sandbox.places import communities
+
+FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+PROPERTY_FILES = {"venues": "场地", "repairs": "维修服务", "buildings": "楼栋"}
+
+
+def _public(native: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in native.items() if not k.startswith("_")}
+
+
+class NdjsonWriter:
+    """One JSON object a line: what the REST simulators serve."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fh = path.open("wb")
+
+    def write(self, lens: Lens, stream: StreamSpec, row: Row) -> None:
+        self.fh.write(orjson.dumps(_public(lens.stamp(stream, row.native, row))) + b"\n")
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+class PropertyWriter:
+    """The property companies' drop folder: per company a set of GB18030 CSVs or one XLSX workbook."""
+
+    def __init__(self, folder: Path, lens: Lens, day: str) -> None:
+        self.folder = folder
+        self.lens = lens
+        self.day = day
+        self.rows: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        self.buildings: dict[int, dict[tuple[str, str], str]] = {}
+
+    def write(self, lens: Lens, stream: StreamSpec, row: Row) -> None:
+        company = row.native["_company"]
+        self.rows.setdefault((company, stream.name), []).append(lens.stamp(stream, row.native, row))
+        self.buildings.setdefault(company, {})[(row.native["estate"], row.native["building"])] = row.native["_division_code"]
+
+    def company_name(self, position: int) -> str:
+        orgs = self.lens.world.orgs
+        return orgs[orgs.property_exporters[position]].variants[0]
+
+    def close(self) -> list[Path]:
+        places = {c.code: c for c in communities()}
+        written = []
+        for position in range(len(self.lens.world.orgs.property_exporters)):
+            style = export_style(position)
+            tables: dict[str, list[list[Any]]] = {}
+            for stream in ("venues", "repairs"):
+                header = HEADERS[style][stream]
+                rows = self.rows.get((position, stream), [])
+                tables[stream] = [list(header.values())] + [[r.get(k) for k in header] for r in rows]
+            header = HEADERS[style]["buildings"]
+            building_rows = [[estate, building, places[code].name, code, places[code].subdistrict]
+                             for (estate, building), code in sorted(self.buildings.get(position, {}).items())]
+            tables["buildings"] = [list(header.values())] + building_rows
+            stem = f"{self.company_name(position)}"
+            if style == "csv":
+                for stream, table in tables.items():
+                    path = self.folder / f"{stem}_{PROPERTY_FILES[stream]}_{self.day}.csv"
+                    write_csv(path, table)
+                    written.append(path)
+            else:
+                path = self.folder / f"{stem}_{self.day}.xlsx"
+                write_xlsx(path, {PROPERTY_FILES[s]: t for s, t in tables.items()})
+                written.append(path)
+        return written
+
+
+def write_csv(path: Path, table: list[list[Any]], encoding: str = "gb18030") -> None:
+    """A CSV file as Excel on a Chinese Windows machine saves it: GB18030, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([["" if v is None else v for v in row] for row in table])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> None:
+    """An XLSX workbook (one sheet per table), with fixed timestamps so output is reproducible."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(normalise_zip(buffer.getvalue()))
+
+
+_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite an OOXML archive with fixed entry times and document-property dates."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_TIME.sub(rb"\g<1>2026-01-01T00:00:00Z\g<2>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()
+
+
+class SqlWriter:
+    """The civil-affairs database as a SQLite file, rows inserted in batches."""
+
+    BATCH = 5000
+
+    def __init__(self, path: Path) -> None:
+        from sqlalchemy import create_engine
+
+        from wushe.sandbox.sql import create, sqlite_url
+
+        if path.exists():
+            path.unlink()
+        self.engine = create_engine(sqlite_url(str(path)))
+        self.meta = create(self.engine)
+        self.conn = self.engine.connect()
+        self.tx = self.conn.begin()
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+
+    def write(self, lens: Lens, stream: StreamSpec, row: Row) -> None:
+        rows = self.pending.setdefault(stream.name, [])
+        rows.append(lens.stamp(stream, row.native, row))
+        if len(rows) >= self.BATCH:
+            self._flush(stream.name)
+
+    def _flush(self, table: str) -> None:
+        from sqlalchemy import insert
+
+        rows = self.pending.pop(table, [])
+        if rows:
+            self.conn.execute(insert(self.meta.tables[table]), rows)
+
+    def close(self) -> None:
+        for table in list(self.pending):
+            self._flush(table)
+        self.tx.commit()
+        self.conn.close()
+        self.engine.dispose()
