@@ -41,6 +41,7 @@ class Manifest:
     invalid_share: float
     snapshot: str
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    property_companies: list[str] = field(default_factory=list)  # short names, in export-file order
     format_version: int = FORMAT_VERSION
 
     @property
@@ -116,12 +117,17 @@ def generate(out: str | Path, seed: int, entities: int, night: int = 0, *, inval
     """Generate night ``night`` of the sandbox world into ``out`` (replacing what was there)."""
     out = Path(out)
     world = World(seed, entities, night)
-    if out.exists():
+    if out.exists():  # a new night replaces the old one, except earlier days' files in the drop folder
         for partner in PARTNERS:
-            shutil.rmtree(out / partner, ignore_errors=True)
+            if partner != "property_files":
+                shutil.rmtree(out / partner, ignore_errors=True)
+        for path in (out / "property_files" / "drop").glob(f"*{world.snapshot:%Y%m%d}*"):
+            path.unlink()
         shutil.rmtree(out / "truth", ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(seed, entities, night, invalid_share, world.snapshot.isoformat())
+    orgs = world.orgs
+    manifest = Manifest(seed, entities, night, invalid_share, world.snapshot.isoformat(),
+                        property_companies=[orgs[i].variants[0] for i in orgs.property_exporters])
     if processes > 1:
         ctx = multiprocessing.get_context("fork")
         queue = ctx.Queue()
