@@ -77,6 +77,15 @@ def make_id_number(area6: str, birth: date, sequence: int) -> str:
     return first17 + id_check_char(first17)
 
 
+def id_check_chars(first17s: list[str]) -> list[str]:
+    """Check characters of many 17-digit ID bodies at once (vectorised)."""
+    if not first17s:
+        return []
+    digits = np.frombuffer("".join(first17s).encode("ascii"), dtype=np.uint8).reshape(-1, 17).astype(np.int64) - 48
+    totals = (digits @ np.array(ID_WEIGHTS, dtype=np.int64)) % 11
+    return [ID_CHECK_CHARS[t] for t in totals.tolist()]
+
+
 def legacy_id_number(area6: str, birth: date, sequence: int) -> str:
     """A 15-digit first-generation ID number (no check character, two-digit year)."""
     return f"{area6}{birth:%y%m%d}{sequence:03d}"

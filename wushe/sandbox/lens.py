@@ -24,7 +24,7 @@ from wushe.sandbox.noise import NoiseProfile
 from wushe.sandbox.world import NIGHT_ZERO, World
 
 PRIME = 2_147_483_647  # source ids are an affine permutation of (entity, copy) modulo this prime
-N_DRAWS = 20  # uniform draws per row: 0 copy, 1 invalid, 2 rule, 3 stale, 4.. noise
+N_DRAWS = 20  # uniform draws per row: 1 invalid, 2 rule, 3 stale, 4 planting, 5.. the lens's noise
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class StreamSpec:
     title_zh: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One partner row with its truth."""
 
@@ -54,7 +54,7 @@ class Row:
     rule: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """What a row builder needs besides the entity: the world, the night and the row's draws."""
 
@@ -117,7 +117,10 @@ class Lens(ABC):
 
     def ref_number(self, stream_name: str, index: int) -> int:
         """The partner's key of the main row for entity ``index`` in another of its streams."""
-        a, b = self._affine(self.streams.index(self.stream(stream_name)))
+        affine = self.__dict__.setdefault("_affines", {})
+        if stream_name not in affine:
+            affine[stream_name] = self._affine(self.streams.index(self.stream(stream_name)))
+        a, b = affine[stream_name]
         return (a * index * 2 + b) % PRIME
 
     def stream(self, name: str) -> StreamSpec:
@@ -134,45 +137,45 @@ class Lens(ABC):
         world, night, profile = self.world, self.world.night, self.profile
         sid = self.streams.index(stream)
         visible = [e for e in entities if self.visible(stream, e)]
-        # one generator per array, sized by the visible rows: a chunk that grows on later nights
+        # one generator per array, sized by the visible entities: a chunk that grows on later nights
         # keeps the draws of the rows it already had
         key = [world.seed, 100 + self.partner_id, sid, c]
-        n = 2 * len(visible)
-        draws = np.random.default_rng([*key, 0]).random((n, N_DRAWS)).tolist()
-        gaps = np.cumsum(np.random.default_rng([*key, 1]).geometric(world.sizes.UPDATE_RATE, (n, 6)), axis=1).tolist()
-        seconds = np.random.default_rng([*key, 2]).integers(8 * 3600, 22 * 3600, (n, 8)).tolist()
-        past_edit = np.random.default_rng([*key, 3]).integers(0, 400, n).tolist()
+        copies = (np.random.default_rng([*key, 0]).random(len(visible)) < profile.duplicate).tolist()
+        slots = [(k, slot) for k, twice in enumerate(copies) for slot in ((0, 1) if twice else (0,))]
+        m = len(slots)
+        draws = np.random.default_rng([*key, 1]).random((m, N_DRAWS)).tolist()
+        gaps = np.cumsum(np.random.default_rng([*key, 2]).geometric(world.sizes.UPDATE_RATE, (m, 4)), axis=1).tolist()
+        seconds = np.random.default_rng([*key, 3]).integers(8 * 3600, 22 * 3600, (m, 3)).tolist()
+        past_edit = np.random.default_rng([*key, 4]).integers(0, 400, m).tolist()
         a, b = self._affine(sid)
-        for k, entity in enumerate(visible):
+        keep_gone = self.tombstones or include_gone
+        prefix = _PREFIX[stream.source]
+        for r, (k, slot) in enumerate(slots):
+            entity = visible[k]
             index, born, died = _life(entity)
-            for slot in (0, 1):
-                r = 2 * k + slot
-                u = draws[r]
-                if slot == 1 and u[0] >= profile.duplicate:
-                    break
-                deleted = died is not None and died <= night
-                if deleted and not (self.tombstones or include_gone):
-                    continue
-                last_night = min(night, died - 1) if died is not None else night
-                changes = [born + g for g in gaps[r] if born + g <= last_night]
-                created = _created_at(entity, born, seconds[r][0], slot)
-                if deleted:
-                    updated = _night_time(died, seconds[r][7])
-                elif changes:
-                    updated = _night_time(changes[-1], seconds[r][len(changes)])
-                else:
-                    updated = min(created + timedelta(days=past_edit[r]), NIGHT_ZERO - timedelta(hours=5 + slot))
-                    updated = max(updated, created)
-                ctx = Context(world, slot, len(changes), u, u[3] < profile.stale)
-                native = self.native(stream, entity, ctx)
-                rule = None
+            deleted = died is not None and died <= night
+            if deleted and not keep_gone:
+                continue
+            u = draws[r]
+            last_night = min(night, died - 1) if died is not None else night
+            changes = [born + g for g in gaps[r] if born + g <= last_night]
+            created = _created_at(entity, born, seconds[r][0], slot)
+            if deleted:
+                updated = _night_time(died, seconds[r][2])
+            elif changes:
+                updated = _night_time(changes[-1], seconds[r][1])
+            else:
+                updated = max(created, min(created + timedelta(days=past_edit[r]), NIGHT_ZERO - timedelta(hours=5 + slot)))
+            native = self.native(stream, entity, Context(world, slot, len(changes), u, u[3] < profile.stale))
+            rule = None
+            if u[1] < self.invalid_share:
                 rules = self.rules_for(stream, entity)
-                if u[1] < self.invalid_share and rules:
+                if rules:
                     rule = rules[int(u[2] * len(rules))]
                     self.plant(stream, native, rule, entity, u[4])
-                number = (a * (index * 2 + slot) + b) % PRIME
-                yield Row(stream.name, stream.kind, self.source_id(stream, number), number, _entity_id(stream.source, index),
-                          created, updated, deleted, native, rule)
+            number = (a * (index * 2 + slot) + b) % PRIME
+            yield Row(stream.name, stream.kind, self.source_id(stream, number), number, f"{prefix}{index:07d}",
+                      created, updated, deleted, native, rule)
 
     def record(self, stream: StreamSpec, row: Row, fetched_at: str) -> dict[str, Any]:
         """The contract record a perfect connector makes of a row."""
@@ -217,10 +220,6 @@ def fan_out(world: World, targets: list[tuple[Lens, StreamSpec]], *,
 
 
 _PREFIX = {"organization": "O", "resource": "R", "need": "N", "volunteer": "V", "donation": "D"}
-
-
-def _entity_id(source: str, index: int) -> str:
-    return f"{_PREFIX[source]}{index:07d}"
 
 
 def _life(entity: Any) -> tuple[int, int, int | None]:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from wushe.sandbox.codes import legacy_id_number, make_id_number, mobile_numbers
+from wushe.sandbox.codes import id_check_chars, legacy_id_number, mobile_numbers
 from wushe.sandbox.vocab import GIVEN_ANY, GIVEN_FEMALE, GIVEN_MALE, OUTSIDE_AREA_CODES, SURNAMES
 
 _SURNAME_P = np.array([w for _, w in SURNAMES], dtype=float)
@@ -59,14 +59,19 @@ def people(rng: np.random.Generator, n: int, local_areas: list[str], *, min_age:
     seq = rng.integers(0, 500, n).tolist()
     legacy = (rng.random(n) < legacy_share).tolist()
     phones = mobile_numbers(rng, n)
-    out = []
+    bodies, dates = [], []
     for i in range(n):
         birth = _EPOCH + timedelta(days=births[i])
         area = OUTSIDE_AREA_CODES[outside_pick[i]] if outside[i] else local_areas[i]
-        sequence = seq[i] * 2 + (1 if male[i] else 0)
+        dates.append(birth)
+        bodies.append(f"{area}{birth:%Y%m%d}{seq[i] * 2 + (1 if male[i] else 0):03d}")
+    checks = id_check_chars(bodies)
+    out = []
+    for i in range(n):
+        birth, body = dates[i], bodies[i]
         if legacy[i] and birth.year < 2000:
-            number = legacy_id_number(area, birth, sequence)
+            number = legacy_id_number(body[:6], birth, int(body[14:17]))
         else:
-            number = make_id_number(area, birth, sequence)
+            number = body + checks[i]
         out.append(Person(names[i], "male" if male[i] else "female", birth, number, phones[i]))
     return out
