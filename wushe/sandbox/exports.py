@@ -1,4 +1,4 @@
-"""Writers of each partner's night: NDJSON for the APIs, CSV/XLSX drops, the SQL database.
+"""Writers of each partner's night: the property drop folder (CSV/XLSX) and the SQL database.
 
 Every writer is deterministic: the same rows give byte-identical files (XLSX archives get fixed
 timestamps, SQLite files are written by one connection in one order).
@@ -13,32 +13,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from wushe.sandbox.lens import Lens, Row, StreamSpec
+from wushe.sandbox.lens import Lens
 from wushe.sandbox.partners.property_files import HEADERS, export_style
 from wushe.sandbox.places import communities
 
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 PROPERTY_FILES = {"venues": "场地", "repairs": "维修服务", "buildings": "楼栋"}
-
-
-def _public(native: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in native.items() if not k.startswith("_")}
-
-
-class NdjsonWriter:
-    """One JSON object a line: what the REST simulators serve."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fh = path.open("wb")
-
-    def write(self, lens: Lens, stream: StreamSpec, row: Row) -> None:
-        self.fh.write(orjson.dumps(_public(lens.stamp(stream, row.native, row))) + b"\n")
-
-    def close(self) -> None:
-        self.fh.close()
 
 
 class PropertyWriter:
@@ -51,10 +31,10 @@ class PropertyWriter:
         self.rows: dict[tuple[int, str], list[dict[str, Any]]] = {}
         self.buildings: dict[int, dict[tuple[str, str], str]] = {}
 
-    def write(self, lens: Lens, stream: StreamSpec, row: Row) -> None:
-        company = row.native["_company"]
-        self.rows.setdefault((company, stream.name), []).append(lens.stamp(stream, row.native, row))
-        self.buildings.setdefault(company, {})[(row.native["estate"], row.native["building"])] = row.native["_division_code"]
+    def write(self, stream: str, stamped: dict[str, Any]) -> None:
+        company = stamped["_company"]
+        self.rows.setdefault((company, stream), []).append(stamped)
+        self.buildings.setdefault(company, {})[(stamped["estate"], stamped["building"])] = stamped["_division_code"]
 
     def company_name(self, position: int) -> str:
         orgs = self.lens.world.orgs
@@ -128,9 +108,7 @@ def normalise_zip(data: bytes) -> bytes:
 
 
 class SqlWriter:
-    """The civil-affairs database as a SQLite file, rows inserted in batches."""
-
-    BATCH = 5000
+    """The civil-affairs database as a SQLite file; rows arrive as tuples in table-column order."""
 
     def __init__(self, path: Path) -> None:
         from sqlalchemy import create_engine
@@ -139,28 +117,19 @@ class SqlWriter:
 
         if path.exists():
             path.unlink()
-        self.engine = create_engine(sqlite_url(str(path)))
-        self.meta = create(self.engine)
-        self.conn = self.engine.connect()
-        self.tx = self.conn.begin()
-        self.pending: dict[str, list[dict[str, Any]]] = {}
+        engine = create_engine(sqlite_url(str(path)))
+        create(engine)
+        engine.dispose()
+        import sqlite3
 
-    def write(self, lens: Lens, stream: StreamSpec, row: Row) -> None:
-        rows = self.pending.setdefault(stream.name, [])
-        rows.append(lens.stamp(stream, row.native, row))
-        if len(rows) >= self.BATCH:
-            self._flush(stream.name)
+        from wushe.sandbox.partners.civil_affairs import TABLES
 
-    def _flush(self, table: str) -> None:
-        from sqlalchemy import insert
+        self.db = sqlite3.connect(path)
+        self.statements = {t: f"INSERT INTO {t} VALUES ({', '.join('?' * len(cols))})" for t, cols in TABLES.items()}
 
-        rows = self.pending.pop(table, [])
-        if rows:
-            self.conn.execute(insert(self.meta.tables[table]), rows)
+    def write_rows(self, table: str, rows: list[tuple]) -> None:
+        self.db.executemany(self.statements[table], rows)
 
     def close(self) -> None:
-        for table in list(self.pending):
-            self._flush(table)
-        self.tx.commit()
-        self.conn.close()
-        self.engine.dispose()
+        self.db.commit()
+        self.db.close()

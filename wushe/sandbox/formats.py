@@ -52,7 +52,7 @@ def read_date(value: object) -> str | None:
 
 def local_time(value: datetime) -> str:
     """``2025-12-30 14:22:01``: local wall-clock time without zone, as many partner systems store it."""
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat(" ", "seconds")[:19]
 
 
 def read_local_time(text: str) -> str:

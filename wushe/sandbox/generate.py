@@ -9,8 +9,8 @@ Layout of ``out/``::
     property_files/drop/...             the day's CSV (GB18030) and XLSX files, as dropped
     civil_affairs/civil_affairs.sqlite  the civil-affairs database
 
-The two CPU cores are used by writing the civil-affairs partner in a second process; the output
-does not depend on it.
+Work is spread over worker processes chunk by chunk and written in a fixed order, so the output
+does not depend on how many processes made it.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import multiprocessing
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import orjson
 
-from wushe.sandbox.exports import NdjsonWriter, PropertyWriter, SqlWriter
-from wushe.sandbox.lens import Lens, fan_out
+from wushe.sandbox.exports import PropertyWriter, SqlWriter
+from wushe.sandbox.lens import SOURCES
 from wushe.sandbox.partners import LENSES, PARTNERS
-from wushe.sandbox.truth import TruthWriter
+from wushe.sandbox.truth import COLUMNS as TRUTH_COLUMNS
 from wushe.sandbox.world import World
 
 FORMAT_VERSION = 1
@@ -63,53 +63,117 @@ class Manifest:
         return cls(**raw)
 
 
-def partner_folder(out: Path, partner: str) -> Path:
-    return out / partner
+@dataclass
+class Rendered:
+    """One unit of work (a world chunk seen by every partner), rendered for the writers."""
+
+    lines: dict[tuple[str, str], bytes] = field(default_factory=dict)  # NDJSON per (partner, stream)
+    sql: dict[str, list[tuple]] = field(default_factory=dict)  # civil-affairs rows per table
+    property_rows: list[tuple[str, dict]] = field(default_factory=list)  # (stream, stamped row)
+    truth: dict[str, str] = field(default_factory=dict)  # truth CSV text per partner
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
 
 
-def write_partners(out: Path, world: World, partners: list[str], invalid_share: float,
-                   progress: Progress | None = None) -> dict[str, dict[str, int]]:
-    """Write the named partners' exports and truth; returns row counts per partner and stream."""
-    lenses: dict[str, Lens] = {p: LENSES[p](world, invalid_share) for p in partners}
-    writers = {}
-    for name, lens in lenses.items():
-        folder = partner_folder(out, name)
-        folder.mkdir(parents=True, exist_ok=True)
-        if name == "civil_affairs":
-            writers[name] = SqlWriter(folder / "civil_affairs.sqlite")
-        elif name == "property_files":
-            drop = folder / "drop"
-            drop.mkdir(exist_ok=True)
-            writers[name] = PropertyWriter(drop, lens, f"{world.snapshot:%Y%m%d}")
-        else:
-            writers[name] = {s.name: NdjsonWriter(folder / f"{s.name}.ndjson") for s in lens.streams}
-    truths = {name: TruthWriter(out / "truth" / f"{name}.csv") for name in lenses}
-    counts: dict[str, dict[str, int]] = {name: {s.name: 0 for s in lens.streams} for name, lens in lenses.items()}
-    targets = [(lens, stream) for lens in lenses.values() for stream in lens.streams]
-    pending = 0
-    for lens, stream, row in fan_out(world, targets):
-        writer = writers[lens.partner]
-        (writer[stream.name] if isinstance(writer, dict) else writer).write(lens, stream, row)
-        truths[lens.partner].write(stream.name, stream.kind, row.source_id, row.entity_id, row.rule, row.deleted)
-        counts[lens.partner][stream.name] += 1
-        pending += 1
-        if progress and pending >= 2000:
-            progress(pending)
-            pending = 0
-    for writer in writers.values():
-        for w in writer.values() if isinstance(writer, dict) else (writer,):
-            w.close()
-    for truth in truths.values():
-        truth.close()
-    if progress and pending:
-        progress(pending)
+# the world and lenses a worker renders with; set before the pool forks, so workers share them
+_STATE: dict[str, Any] = {}
+
+
+def _render(unit: tuple[str, int]) -> Rendered:
+    from wushe.sandbox.lens import world_chunks_at
+    from wushe.sandbox.partners.civil_affairs import TABLES
+
+    source, c = unit
+    world, lenses = _STATE["world"], _STATE["lenses"]
+    entities = world_chunks_at(world, source, c)
+    out = Rendered()
+    truth: dict[str, list[str]] = {}
+    for lens in lenses:
+        for stream in lens.streams:
+            if stream.source != source:
+                continue
+            key = (lens.partner, stream.name)
+            lines: list[bytes] = []
+            sink = truth.setdefault(lens.partner, [])
+            columns = [col for col, _, _ in TABLES.get(stream.name, ())]
+            sql_rows = out.sql.setdefault(stream.name, []) if lens.partner == "civil_affairs" else []
+            head = f"{stream.name},{stream.kind},"
+            n = 0
+            for row in lens._chunk_rows(stream, c, entities, False):
+                n += 1
+                stamped = lens.stamp(stream, row.native, row)
+                if columns:
+                    sql_rows.append(tuple(map(stamped.get, columns)))
+                elif lens.partner == "property_files":
+                    out.property_rows.append((stream.name, stamped))
+                else:  # the API rows have no joined ("_") keys
+                    lines.append(orjson.dumps(stamped))
+                sink.append(f"{head}{row.source_id},{row.entity_id},{row.rule or ''},{int(row.deleted)}\n")
+            if lines:
+                out.lines[key] = b"\n".join(lines) + b"\n"
+            out.counts[key] = n
+    out.truth = {partner: "".join(lines) for partner, lines in truth.items()}
+    return out
+
+
+def _units(world: World) -> list[tuple[str, int]]:
+    from wushe.sandbox.lens import chunk_count
+
+    return [(source, c) for source in SOURCES for c in range(chunk_count(world, source))]
+
+
+def write_all(out: Path, world: World, invalid_share: float, processes: int, progress: Progress | None) -> dict[str, dict[str, int]]:
+    """Write every partner's export and truth; returns row counts per partner and stream.
+
+    Work is cut into units (one world chunk each) rendered in order by ``processes`` workers;
+    this process writes them in unit order, so the files do not depend on the number of workers.
+    """
+    lenses = [LENSES[p](world, invalid_share) for p in PARTNERS]
+    _STATE.update(world=world, lenses=lenses)
+    for partner in PARTNERS:
+        (out / partner).mkdir(parents=True, exist_ok=True)
+    drop = out / "property_files" / "drop"
+    drop.mkdir(exist_ok=True)
+    ndjson = {(lens.partner, s.name): (out / lens.partner / f"{s.name}.ndjson").open("wb")
+              for lens in lenses if lens.partner in ("charity_fund", "merchants") for s in lens.streams}
+    sql = SqlWriter(out / "civil_affairs" / "civil_affairs.sqlite")
+    prop = PropertyWriter(drop, next(lens for lens in lenses if lens.partner == "property_files"), f"{world.snapshot:%Y%m%d}")
+    truth_folder = out / "truth"
+    truth_folder.mkdir(exist_ok=True)
+    truths = {p: (truth_folder / f"{p}.csv").open("w", encoding="utf-8", newline="") for p in PARTNERS}
+    for fh in truths.values():
+        fh.write(",".join(TRUTH_COLUMNS) + "\n")
+    counts: dict[str, dict[str, int]] = {lens.partner: {s.name: 0 for s in lens.streams} for lens in lenses}
+    units = _units(world)
+    pool = multiprocessing.get_context("fork").Pool(processes) if processes > 1 else None
+    try:
+        results = pool.imap(_render, units) if pool else map(_render, units)
+        for rendered in results:
+            for key, blob in rendered.lines.items():
+                ndjson[key].write(blob)
+            for table, rows in rendered.sql.items():
+                sql.write_rows(table, rows)
+            for stream, stamped in rendered.property_rows:
+                prop.write(stream, stamped)
+            for partner, text in rendered.truth.items():
+                truths[partner].write(text)
+            for (partner, stream), n in rendered.counts.items():
+                counts[partner][stream] += n
+            if progress:
+                progress(rendered.rows)
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+        _STATE.clear()
+    for fh in [*ndjson.values(), *truths.values()]:
+        fh.close()
+    sql.close()
+    prop.close()
     return counts
-
-
-def _worker(out: str, seed: int, entities: int, night: int, partners: list[str], invalid_share: float, queue) -> None:
-    world = World(seed, entities, night)
-    counts = write_partners(Path(out), world, partners, invalid_share, progress=queue.put)
-    queue.put(("done", counts))
 
 
 def generate(out: str | Path, seed: int, entities: int, night: int = 0, *, invalid_share: float = 0.02,
@@ -128,25 +192,7 @@ def generate(out: str | Path, seed: int, entities: int, night: int = 0, *, inval
     orgs = world.orgs
     manifest = Manifest(seed, entities, night, invalid_share, world.snapshot.isoformat(),
                         property_companies=[orgs[i].variants[0] for i in orgs.property_exporters])
-    if processes > 1:
-        ctx = multiprocessing.get_context("fork")
-        queue = ctx.Queue()
-        side = ["civil_affairs"]
-        proc = ctx.Process(target=_worker, args=(str(out), seed, entities, night, side, invalid_share, queue))
-        proc.start()
-        counts = write_partners(out, world, [p for p in PARTNERS if p not in side], invalid_share, progress)
-        while True:
-            item = queue.get()
-            if isinstance(item, tuple):
-                counts.update(item[1])
-                break
-            if progress:
-                progress(item)
-        proc.join()
-        if proc.exitcode:
-            raise RuntimeError(f"the civil-affairs writer failed (exit code {proc.exitcode})")
-    else:
-        counts = write_partners(out, world, list(PARTNERS), invalid_share, progress)
-    manifest.counts = {p: counts[p] for p in PARTNERS}
+    world.chunks  # built before the workers fork, so they share it
+    manifest.counts = write_all(out, world, invalid_share, processes, progress)
     (out / "manifest.json").write_bytes(manifest.to_json())
     return manifest

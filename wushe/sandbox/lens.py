@@ -194,26 +194,32 @@ class Lens(ABC):
         return options[self.word_index % len(options)]
 
 
-def world_chunks(world: World, source: str) -> Iterator[tuple[int, list[Any]]]:
-    """The world's entities of one kind, chunk by chunk (organisations included, by position)."""
+SOURCES = ("organization", "resource", "need", "volunteer", "donation")
+
+
+def chunk_count(world: World, source: str) -> int:
+    if source == "organization":
+        return -(-sum(1 for o in world.orgs.orgs if o.born <= world.night) // CHUNK)
+    return world.chunks.n_chunks(source, world.night)
+
+
+def world_chunks_at(world: World, source: str, c: int) -> list[Any]:
+    """Chunk ``c`` of the world's entities of one kind (organisations included, by position)."""
     if source == "organization":
         orgs = [o for o in world.orgs.orgs if o.born <= world.night]
-        for c in range(-(-len(orgs) // CHUNK)):
-            yield c, orgs[c * CHUNK:(c + 1) * CHUNK]
-    else:
-        chunks = world.chunks
-        for c in range(chunks.n_chunks(source, world.night)):
-            yield c, chunks.chunk(source, c, world.night)
+        return orgs[c * CHUNK:(c + 1) * CHUNK]
+    return world.chunks.chunk(source, c, world.night)
 
 
 def fan_out(world: World, targets: list[tuple[Lens, StreamSpec]], *,
             include_gone: bool = False) -> Iterator[tuple[Lens, StreamSpec, Row]]:
     """Rows of many partner streams, building each world chunk once for all streams that need it."""
-    for source in ("organization", "resource", "need", "volunteer", "donation"):
+    for source in SOURCES:
         wanted = [(lens, stream) for lens, stream in targets if stream.source == source]
         if not wanted:
             continue
-        for c, entities in world_chunks(world, source):
+        for c in range(chunk_count(world, source)):
+            entities = world_chunks_at(world, source, c)
             for lens, stream in wanted:
                 for row in lens._chunk_rows(stream, c, entities, include_gone):
                     yield lens, stream, row

@@ -64,7 +64,7 @@ def people(rng: np.random.Generator, n: int, local_areas: list[str], *, min_age:
         birth = _EPOCH + timedelta(days=births[i])
         area = OUTSIDE_AREA_CODES[outside_pick[i]] if outside[i] else local_areas[i]
         dates.append(birth)
-        bodies.append(f"{area}{birth:%Y%m%d}{seq[i] * 2 + (1 if male[i] else 0):03d}")
+        bodies.append(f"{area}{birth.year:04d}{birth.month:02d}{birth.day:02d}{seq[i] * 2 + (1 if male[i] else 0):03d}")
     checks = id_check_chars(bodies)
     out = []
     for i in range(n):

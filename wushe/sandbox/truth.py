@@ -40,20 +40,6 @@ class TruthRow:
         return (self.partner, self.kind, self.source_id)
 
 
-class TruthWriter:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = path.open("w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.fh, lineterminator="\n")
-        self.writer.writerow(COLUMNS)
-
-    def write(self, stream: str, kind: str, source_id: str, entity_id: str, rule: str | None, deleted: bool) -> None:
-        self.writer.writerow((stream, kind, source_id, entity_id, rule or "", int(deleted)))
-
-    def close(self) -> None:
-        self.fh.close()
-
-
 def read_truth(folder: str | Path, partner: str | None = None) -> Iterator[TruthRow]:
     """The truth rows of a generated sandbox folder (all partners, or one)."""
     folder = Path(folder) / "truth"
