@@ -128,13 +128,3 @@ def mobile_numbers(rng: np.random.Generator, n: int) -> list[str]:
     tails = rng.integers(0, 100_000_000, n)
     return [f"{MOBILE_PREFIXES[p]}{t:08d}" for p, t in zip(prefixes.tolist(), tails.tolist())]
 
-
-def landline_numbers(rng: np.random.Generator, area_codes: list[str]) -> list[str]:
-    """Landlines ``0755-8xxxxxxx`` for the given area codes (8 local digits; 7 in small towns)."""
-    tails = rng.integers(0, 10_000_000, len(area_codes)).tolist()
-    firsts = rng.integers(2, 9, len(area_codes)).tolist()
-    out = []
-    for area, first, tail in zip(area_codes, firsts, tails):
-        local = f"{first}{tail:07d}" if area in ("0755", "0757", "020", "0595") else f"{first}{tail % 1_000_000:06d}"
-        out.append(f"{area}-{local}")
-    return out

@@ -15,11 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from wushe.sandbox.orgs import CHARITY, CIVIL, EPOCH, MERCHANTS, PROPERTY, OrgTable
+from wushe.sandbox.orgs import CHARITY, CIVIL, EPOCH, MERCHANTS, OrgTable
 from wushe.sandbox.people import people
 from wushe.sandbox.places import communities, pick_communities, street_addresses
 from wushe.sandbox.vocab import (
-    CATEGORY_WORDS,
     ESTATE_NAMES,
     ESTATE_WORDS,
     FUND_PROGRAMMES,

@@ -69,10 +69,6 @@ class Faults:
     def clear(self) -> None:
         self.set(errors=0, slow=0.0, truncate=False, drift=False, encoding=False, empty=False, down=False)
 
-    def active(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if not f.name.startswith("_") and getattr(self, f.name)}
-
 
 def parse_fault(spec: str) -> tuple[str, str, Any]:
     """``merchants:errors=5`` → ('merchants', 'errors', 5); ``charity_fund:down`` → (..., 'down', True)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-DATE_STYLES = ("iso", "slash", "chinese", "dot", "compact", "cell")
 _PARTS = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -54,7 +53,3 @@ def local_time(value: datetime) -> str:
     """``2025-12-30 14:22:01``: local wall-clock time without zone, as many partner systems store it."""
     return value.isoformat(" ", "seconds")[:19]
 
-
-def read_local_time(text: str) -> str:
-    """ISO-8601 with the +08:00 offset for a local wall-clock time."""
-    return text.replace(" ", "T") + "+08:00"

@@ -192,7 +192,7 @@ def generate(out: str | Path, seed: int, entities: int, night: int = 0, *, inval
     orgs = world.orgs
     manifest = Manifest(seed, entities, night, invalid_share, world.snapshot.isoformat(),
                         property_companies=[orgs[i].variants[0] for i in orgs.property_exporters])
-    world.chunks  # built before the workers fork, so they share it
+    _ = world.chunks  # built before the workers fork, so they share it
     manifest.counts = write_all(out, world, invalid_share, processes, progress)
     (out / "manifest.json").write_bytes(manifest.to_json())
     return manifest

@@ -128,11 +128,6 @@ class Lens(ABC):
 
     # -- rows ----------------------------------------------------------------------------------------
 
-    def rows(self, stream: StreamSpec, *, include_gone: bool = False) -> Iterator[Row]:
-        """Every row of ``stream`` on the world's night; deleted rows only where the partner keeps them."""
-        for _, _, row in fan_out(self.world, [(self, stream)], include_gone=include_gone):
-            yield row
-
     def _chunk_rows(self, stream: StreamSpec, c: int, entities: list[Any], include_gone: bool) -> Iterator[Row]:
         world, night, profile = self.world, self.world.night, self.profile
         sid = self.streams.index(stream)

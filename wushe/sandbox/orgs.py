@@ -164,7 +164,6 @@ class _Builder:
 
 
 def _bank_branches(b: _Builder, n: int, heads: dict[tuple[int, str], int]) -> None:
-    rng = b.rng
     used: set[tuple[int, str]] = set()
     for _ in range(n * 3):
         if len(used) >= n:
@@ -191,7 +190,6 @@ def _bank_branches(b: _Builder, n: int, heads: dict[tuple[int, str], int]) -> No
 
 
 def _chains(b: _Builder, n: int, heads: dict[int, int]) -> None:
-    rng = b.rng
     used: set[tuple[int, str]] = set()
     for _ in range(n * 3):
         if len(used) >= n:
@@ -215,7 +213,6 @@ def _chains(b: _Builder, n: int, heads: dict[int, int]) -> None:
 
 
 def _shops(b: _Builder, n: int) -> None:
-    rng = b.rng
     trades = list(SHOP_TRADES)
     for _ in range(n):
         c = b.place()
@@ -231,7 +228,6 @@ def _shops(b: _Builder, n: int) -> None:
 
 
 def _social(b: _Builder, n_org: int, n_work: int) -> None:
-    rng = b.rng
     for _ in range(n_org):
         c = b.place()
         word = SOCIAL_ORG_WORDS[b.index(len(SOCIAL_ORG_WORDS))]
@@ -251,7 +247,6 @@ def _social(b: _Builder, n_org: int, n_work: int) -> None:
 
 
 def _volunteer_teams(b: _Builder, n: int, committees: dict[str, int]) -> None:
-    rng = b.rng
     used: set[tuple[str, int]] = set()
     for _ in range(n * 3):
         if len(used) >= n:
@@ -269,9 +264,8 @@ def _volunteer_teams(b: _Builder, n: int, committees: dict[str, int]) -> None:
 
 
 def _committees(b: _Builder, n: int) -> dict[str, int]:
-    rng = b.rng
     out: dict[str, int] = {}
-    chosen = rng.permutation(len(b.places))[:n]
+    chosen = b.rng.permutation(len(b.places))[:n]
     for i in sorted(chosen.tolist()):
         c = b.places[i]
         org = b.add("committee", f"{c.city}{c.district}{c.subdistrict}{c.name}居民委员会",
@@ -282,7 +276,6 @@ def _committees(b: _Builder, n: int) -> dict[str, int]:
 
 
 def _government(b: _Builder, n: int) -> None:
-    rng = b.rng
     places = b.places
     subdistricts: dict[str, Community] = {}
     districts: dict[str, Community] = {}
@@ -298,20 +291,19 @@ def _government(b: _Builder, n: int) -> None:
             offices.append((f"{c.city}{c.district}{office}", [f"{c.district}{office}", f"区{office}"], c))
     for c in {c.city: c for c in places}.values():
         offices.append((f"{c.city}民政局", [f"{c.city_short}民政局", "市民政局"], c))
-    for i in sorted(rng.permutation(len(offices))[: max(n, 1)].tolist()):
+    for i in sorted(b.rng.permutation(len(offices))[: max(n, 1)].tolist()):
         legal, variants, c = offices[i]
         b.add("government", legal, variants, c, code_kind="government")
 
 
 def _funds(b: _Builder, n: int) -> list[int]:
-    rng = b.rng
     subdistricts: dict[str, Community] = {}
     for c in b.places:
         subdistricts.setdefault(c.code[:9], c)
     subs = list(subdistricts.values())
     # the sandbox's charity partner is the 园岭 community fund: it always exists and comes first
     order = sorted(range(len(subs)), key=lambda i: (subs[i].code[:9] != "440304002", i))
-    picked = [order[0], *sorted(rng.permutation(order[1:])[: max(n - 1, 0)].tolist())]
+    picked = [order[0], *sorted(b.rng.permutation(order[1:])[: max(n - 1, 0)].tolist())]
     out = []
     for i in picked:
         c = subs[i]
@@ -323,9 +315,8 @@ def _funds(b: _Builder, n: int) -> list[int]:
 
 
 def _properties(b: _Builder, n: int) -> list[int]:
-    rng = b.rng
     out = []
-    for i in sorted(rng.permutation(len(PROPERTY_BRANDS))[: max(n, 2)].tolist()):
+    for i in sorted(b.rng.permutation(len(PROPERTY_BRANDS))[: max(n, 2)].tolist()):
         brand = PROPERTY_BRANDS[i]
         c = b.place()
         tail = "物业管理有限公司" if b.uniform() < 0.6 else "物业服务有限公司"
@@ -336,7 +327,6 @@ def _properties(b: _Builder, n: int) -> list[int]:
 
 
 def _enterprises(b: _Builder, n: int, n_collective: int) -> None:
-    rng = b.rng
     for _ in range(n):
         c = b.place()
         word = ENTERPRISE_WORDS[b.index(len(ENTERPRISE_WORDS))]

@@ -114,21 +114,18 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: request lines would carry tokens and personal data into logs."""
 
     def send_json(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        """Send a JSON body, bent by the encoding and truncation faults when they are on."""
         faults = self.server.faults
-        if faults.encoding and status == 200:
+        if faults.encoding:
             body = body.decode("utf-8").encode("gb18030")
-        if faults.truncate and status == 200:
+        if faults.truncate:
             body = body[: max(1, len(body) // 2)]
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        self._send(status, body, headers)
 
     def error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        body = orjson.dumps({"error": message, "code": status, "msg": message})
+        self._send(status, orjson.dumps({"error": message, "code": status, "msg": message}), headers)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -141,7 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
         faults = self.server.faults
         url = urlsplit(self.path)
         if url.path == "/health":
-            return self.send_json(200, b'{"status":"ok"}')
+            return self._send(200, b'{"status":"ok"}', None)
         if faults.slow:
             time.sleep(faults.slow)
         if faults.take_error():

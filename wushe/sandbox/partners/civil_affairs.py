@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wushe.sandbox.formats import local_time, read_date, read_local_time, write_date
+from wushe.sandbox.formats import local_time, read_date, write_date
 from wushe.sandbox.lens import Context, Lens, Row, StreamSpec
 from wushe.sandbox.noise import NoiseProfile, phone_style, pick_name, surface
 from wushe.sandbox.orgs import CIVIL, Org
