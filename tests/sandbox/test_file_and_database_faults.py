@@ -173,3 +173,18 @@ def test_fault_switches_are_parsed_strictly():
         with pytest.raises(WusheError):
             parse_fault(bad)
 
+
+
+@pytest.mark.postgres
+def test_civil_affairs_served_from_postgresql(folder, postgres_url):
+    from sqlalchemy import create_engine, text
+
+    from wushe.sandbox import Sandbox
+
+    with Sandbox(folder, fund_port=0, merchants_port=0, civil_url=postgres_url).start():
+        engine = create_engine(postgres_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t_fwxq")).scalar() == _sqlite_needs(folder)
+            latest = conn.execute(text("SELECT max(update_time) FROM t_zyz")).scalar()
+            assert latest.startswith("20")
+        engine.dispose()

@@ -28,6 +28,7 @@ from wushe.sandbox.partners.common import (
     days_text,
     map_words,
     number,
+    person_key,
     society_of,
     split_cell,
     target_words,
@@ -171,7 +172,7 @@ class CharityFundLens(Lens):
             "targets": [self.word(t, u[11], target_words) for t in n["target_groups"]],
             "communityCode": n["community"].code, "quantity": n["quantity"], "unit": "份", "budget": n["budget"],
             "status": WISH_STATUS[step],
-            "requester": {"key": requester_key(p.id_number, self.world.seed), "name": p.name,
+            "requester": {"key": person_key("R", self.partner, self.world.seed, p.id_number), "name": p.name,
                           "phone": None if u[12] < self.profile.missing_phone else phone_style(p.phone, u[13])},
             "sponsor": sponsor, "programme": n["programme"],
             "submittedOn": n["created"].isoformat(), "deadline": n["deadline"].isoformat(),
@@ -243,9 +244,3 @@ def _ref(value: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     return clean({"source_id": value.get("orgId"), "name": value.get("name"), "credit_code": value.get("creditCode")})
 
-
-def requester_key(id_number: str, seed: int) -> str:
-    """The fund's pseudonymous key for a resident: stable, and no way back to the ID number."""
-    import hashlib
-
-    return "R" + hashlib.blake2b(f"{seed}:{id_number}".encode(), digest_size=8).hexdigest()

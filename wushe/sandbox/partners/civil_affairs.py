@@ -28,6 +28,7 @@ from wushe.sandbox.partners.common import (
     clean,
     map_words,
     number,
+    person_key,
     society_of,
     split_cell,
     target_words,
@@ -201,7 +202,8 @@ class CivilAffairsLens(Lens):
         u, p = ctx.u, n["person"]
         step = min(len(NEED_STATUS) - 1, int(u[5] * 3) + ctx.version)
         return {
-            "rybh": f"MZ{p.id_number[:6]}{int(u[6] * 1e8):08d}", "xm": p.name, "sfzh": p.id_number,
+            "rybh": person_key(f"MZ{p.id_number[:6]}", self.partner, self.world.seed, p.id_number), "xm": p.name,
+            "sfzh": p.id_number,
             "lxdh": None if u[7] < self.profile.missing_phone else phone_style(p.phone, u[8]),
             "xqbt": surface(n["title"], self.profile, u[9], u[10]),
             "xqms": f"{'老人' if n['elderly'] else '儿童'}{p.name[0]}某某，{n['title']}",

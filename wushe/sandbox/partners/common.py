@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cache
 from typing import Any
@@ -94,3 +95,10 @@ def days_text(days: tuple[int, ...]) -> str:
     if len(days) > 2 and days == tuple(range(days[0], days[-1] + 1)):
         return f"周{'一二三四五六日'[days[0] - 1]}至周{'一二三四五六日'[days[-1] - 1]}"
     return "、".join("周" + "一二三四五六日"[d - 1] for d in days)
+
+
+def person_key(prefix: str, partner: str, seed: int, id_number: str) -> str:
+    """A partner's own stable, pseudonymous number for a resident (人员编号): the same person gets
+    the same key at one partner and unrelated keys at two, and the ID number cannot be recovered."""
+    digest = hashlib.blake2b(f"{seed}:{partner}:{id_number}".encode(), digest_size=6).digest()
+    return f"{prefix}{int.from_bytes(digest, 'big') % 10**10:010d}"
