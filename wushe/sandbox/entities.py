@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from wushe.sandbox.orgs import CHARITY, CIVIL, EPOCH, MERCHANTS, OrgTable
-from wushe.sandbox.people import people
+from wushe.sandbox.people import people, person_names
 from wushe.sandbox.places import communities, pick_communities, street_addresses
 from wushe.sandbox.vocab import (
     ESTATE_NAMES,
@@ -99,9 +99,6 @@ class Sizes:
     def total(self, kind: str, night: int) -> int:
         return self.base(kind) + night * self.inserts(kind)
 
-    def born(self, kind: str, index: int) -> int:
-        base = self.base(kind)
-        return 0 if index < base else 1 + (index - base) // self.inserts(kind)
 
 
 def hash_unit(seed: int, salt: int, index: int) -> float:
@@ -163,7 +160,8 @@ class Chunks:
             return []
         rng = np.random.default_rng([self.seed, KIND_IDS[kind], c])
         n = CHUNK  # always draw a full chunk so an entity does not change when the world grows
-        born = [self.sizes.born(kind, i) for i in range(start, start + n)]
+        base, per_night = self.sizes.base(kind), self.sizes.inserts(kind)
+        born = [0 if i < base else 1 + (i - base) // per_night for i in range(start, start + n)]
         life = _lifetimes(rng, n, self.sizes.DEATH_RATE * (0.3 if kind == "donation" else 1.0))
         build = getattr(self, f"_{kind}s")
         rows = build(rng, n, start, born)
@@ -335,7 +333,7 @@ class Chunks:
     def _donations(self, rng: np.random.Generator, n: int, start: int, born: list[int]) -> list[dict[str, Any]]:
         u = rng.random((n, 8)).tolist()
         created = _created(rng, n, born)
-        donor_names = people(rng, n, ["440304"] * n, min_age=20, max_age=80, today=EPOCH)
+        donor_names = person_names(rng, rng.random(n) < 0.5)
         need_total = self.sizes.base("need")
         out = []
         for k in range(n):
@@ -343,7 +341,7 @@ class Chunks:
             if x[0] < 0.55:
                 donor, personal, anonymous = self._pick(self.donors, x[1]), None, False
             elif x[0] < 0.9:
-                donor, personal, anonymous = -1, donor_names[k].name, False
+                donor, personal, anonymous = -1, donor_names[k], False
             else:
                 donor, personal, anonymous = -1, None, True
             goods = x[2] < 0.3

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from wushe.sandbox.entities import CHUNK
 from wushe.sandbox.noise import NoiseProfile
+from wushe.sandbox.orgs import EPOCH
 from wushe.sandbox.world import NIGHT_ZERO, World
 
+DAY = 86_400
 PRIME = 2_147_483_647  # source ids are an affine permutation of (entity, copy) modulo this prime
 N_DRAWS = 20  # uniform draws per row: 1 invalid, 2 rule, 3 stale, 4 planting, 5.. the lens's noise
 
@@ -152,16 +154,28 @@ class Lens(ABC):
             if deleted and not keep_gone:
                 continue
             u = draws[r]
-            last_night = min(night, died - 1) if died is not None else night
-            changes = [born + g for g in gaps[r] if born + g <= last_night]
-            created = _created_at(entity, born, seconds[r][0], slot)
-            if deleted:
-                updated = _night_time(died, seconds[r][2])
-            elif changes:
-                updated = _night_time(changes[-1], seconds[r][1])
+            # times in seconds from night 0's read; a change on night n lands during the day before it
+            limit = (min(night, died - 1) if died is not None else night) - born
+            changes = last = 0
+            for gap in gaps[r]:
+                if gap > limit:
+                    break
+                changes, last = changes + 1, gap
+            second = seconds[r]
+            if born > 0:
+                created_s = (born - 1) * DAY + second[0] - 7200
             else:
-                updated = max(created, min(created + timedelta(days=past_edit[r]), NIGHT_ZERO - timedelta(hours=5 + slot)))
-            native = self.native(stream, entity, Context(world, slot, len(changes), u, u[3] < profile.stale))
+                day = entity["created"] if isinstance(entity, dict) else entity.established
+                created_s = min((day - EPOCH).days * DAY - 7200 + second[0] + slot * 3 * DAY, -6 * 3600)
+            if deleted:
+                updated_s = (died - 1) * DAY + second[2] - 7200
+            elif changes:
+                updated_s = (born + last - 1) * DAY + second[1] - 7200
+            else:
+                updated_s = max(created_s, min(created_s + past_edit[r] * DAY, -(5 + slot) * 3600))
+            created = NIGHT_ZERO + timedelta(seconds=created_s)
+            updated = NIGHT_ZERO + timedelta(seconds=updated_s)
+            native = self.native(stream, entity, Context(world, slot, changes, u, u[3] < profile.stale))
             rule = None
             if u[1] < self.invalid_share:
                 rules = self.rules_for(stream, entity)
@@ -227,16 +241,3 @@ def _life(entity: Any) -> tuple[int, int, int | None]:
     if isinstance(entity, dict):
         return entity["i"], entity["born"], entity["died"]
     return entity.index, entity.born, entity.died
-
-
-def _night_time(night: int, second: int) -> datetime:
-    """A moment during the day before night ``night``'s read (changes land between two reads)."""
-    return NIGHT_ZERO + timedelta(days=night - 1, seconds=second - 2 * 3600)
-
-
-def _created_at(entity: Any, born: int, second: int, slot: int) -> datetime:
-    if born > 0:
-        return _night_time(born, second)
-    day: date = entity["created"] if isinstance(entity, dict) else entity.established
-    moment = datetime(day.year, day.month, day.day, tzinfo=NIGHT_ZERO.tzinfo) + timedelta(seconds=second + slot * 86400 * 3)
-    return min(moment, NIGHT_ZERO - timedelta(hours=6))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 
@@ -15,8 +15,9 @@ _SURNAME_P /= _SURNAME_P.sum()
 _EPOCH = date(1930, 1, 1)
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
+    """A synthetic resident (a tuple: there are hundreds of thousands of them)."""
+
     name: str
     gender: str  # male / female
     birth: date

@@ -95,7 +95,7 @@ class CharityFundLens(Lens):
         org = self.world.orgs[index]
         ref = {"name": surface(pick_name(org.legal, org.variants, 0.4, u, v), self.profile, v, u)}
         if CHARITY in org.partners:
-            ref["orgId"] = self.source_id(self.stream("organizations"), self.ref_number("organizations", index))
+            ref["orgId"] = f"{PREFIX['organizations']}{self.ref_number('organizations', index):010d}"
         return ref
 
     def _organizations(self, org: Org, ctx: Context) -> dict[str, Any]:
