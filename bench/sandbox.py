@@ -10,6 +10,7 @@ at least 20,000 records/s.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -30,11 +31,16 @@ def bench_generate(out: Path, records: int, processes: int) -> tuple[int, float]
     from wushe.sandbox import generate
 
     entities = int(records / ROWS_PER_ENTITY) + 1
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     manifest = generate(out, seed=1, entities=entities, night=0, processes=processes)
     seconds = time.perf_counter() - started
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
     print(f"generate: {manifest.rows:,} source records from {entities:,} entities in {seconds:.1f} s "
           f"({manifest.rows / seconds:,.0f} records/s, {processes} processes)")
+    print(f"generate: {cpu:.1f} CPU-seconds in all ({cpu / manifest.rows * 1e6:.0f} µs a record); "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after on {os.cpu_count()} cores")
     print(f"generate: peak memory {peak_mib(resource.RUSAGE_SELF):,.0f} MiB (main), "
           f"{peak_mib(resource.RUSAGE_CHILDREN):,.0f} MiB (largest worker)")
     return manifest.rows, seconds

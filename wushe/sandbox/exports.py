@@ -125,6 +125,10 @@ class SqlWriter:
         from wushe.sandbox.partners.civil_affairs import TABLES
 
         self.db = sqlite3.connect(path)
+        # a one-off bulk load: no journal to sync, and a page cache big enough for random-key inserts
+        self.db.execute("PRAGMA journal_mode = MEMORY")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("PRAGMA cache_size = -262144")
         self.statements = {t: f"INSERT INTO {t} VALUES ({', '.join('?' * len(cols))})" for t, cols in TABLES.items()}
 
     def write_rows(self, table: str, rows: list[tuple]) -> None:
