@@ -68,6 +68,12 @@ RESOURCE_FAMILIES: dict[str, tuple[float, str]] = {
     "social_service": (0.18, "SERVICE"),
     "subsidy": (0.10, "FUNDS"),
 }
+# offers that are free whoever makes them (a "food bank" or "free haircut" with a price is no such thing)
+FREE_BY_NATURE = frozenset({
+    "daily.haircut", "health.free_clinic", "food.food_bank", "repair.appliance", "daily.couplets", "daily.photo",
+    "civic.feedback", "safety.anti_fraud", "legal.advice", "legal.policy", "care.visiting", "volunteering.general",
+    "volunteering.skilled", "safety.emergency_drill", "civic.waste_sorting", "civic.pet_rules",
+})
 SOCIAL_CATEGORIES = (
     "care.visiting", "care.escort", "care.home_care", "care.day_care", "care.respite", "care.child_care",
     "education.tutoring", "education.parenting", "education.digital", "health.mental", "legal.advice",
@@ -139,7 +145,11 @@ class Chunks:
         self.merchant_providers = np.array([i for i in orgs.providers(("shop", "chain_branch", "bank_branch", "healthcare"))
                                             if MERCHANTS in orgs[int(i)].partners], dtype=int)
         self.social_providers = orgs.providers(("social_org", "social_work", "volunteer_team"))
-        self.government = orgs.providers(("government",))
+        welfare = ("民政局", "残疾人联合会", "退役军人事务局", "卫生健康局")
+        government = orgs.providers(("government",))
+        self.welfare_offices = np.array([i for i in government if orgs[int(i)].legal.endswith(welfare)], dtype=int)
+        if not len(self.welfare_offices):
+            self.welfare_offices = government
         self.donors = np.array([i for i in range(len(orgs)) if CHARITY in orgs[i].partners and orgs[i].born == 0
                                 and i != orgs.charity_fund], dtype=int)
         self.teams = orgs.providers(("volunteer_team",))
@@ -228,7 +238,7 @@ class Chunks:
             if orgs[provider].family == "volunteer_team" and u[3] < 0.5:
                 rtype = "VOLUNTEER_TIME"
         else:  # subsidy
-            provider = self._pick(self.government, u[0])
+            provider = self._pick(self.welfare_offices, u[0])
             programme_name, category, groups_t = SUBSIDY_PROGRAMMES[int(u[2] * len(SUBSIDY_PROGRAMMES))]
             groups = list(groups_t)
         pool = TARGET_POOLS[category.split(".")[0]]
@@ -251,14 +261,12 @@ class Chunks:
         unit = UNITS[rtype]
         total = (round(2000 + u[9] * 200_000, -2) if rtype == "FUNDS" else float(10 + int(u[9] * 190)))
         remaining = float(round(total * u[10], 0))
-        if u[11] < 0.75:
+        if u[11] < 0.75 or rtype in ("FUNDS", "GOODS") or category in FREE_BY_NATURE:
             cost = ("free", None, None)
-        elif u[11] < 0.95:
+        elif u[11] < 0.95 or family != "property_venue":
             cost = ("low_cost", float(5 + int(u[5] * 45)), ("长者半价", "会员八折", "凭证优惠", "成本价收费")[int(u[4] * 4)])
-        else:
+        else:  # renting a court or a meeting room by the hour
             cost = ("paid", float(20 + int(u[5] * 180)), None)
-        if rtype in ("FUNDS", "GOODS"):
-            cost = ("free", None, None)
         valid_from = created + timedelta(days=int(u[3] * 60))
         valid_to = valid_from + timedelta(days=180 + int(u[5] * 900)) if u[4] < 0.7 else None
         age = None
@@ -288,13 +296,13 @@ class Chunks:
         areas = [self.places[p].district_code6 for p in places]
         olds = iter(people(rng, n_old, areas[:n_old], min_age=60, max_age=98, today=EPOCH))
         youngs = iter(people(rng, n - n_old, areas[n_old:], min_age=3, max_age=16, today=EPOCH))
-        categories = list(WISH_TITLES)
         out = []
         for k in range(n):
             x = u[k]
-            category = categories[int(x[0] * len(categories))]
-            titles = WISH_TITLES[category]
             old = elderly[k]
+            wishes = WISH_TITLES["old" if old else "young"]
+            category = list(wishes)[int(x[0] * len(wishes))]
+            titles = wishes[category]
             pool = ELDERLY_TARGETS if old else CHILD_TARGETS
             groups = sorted({pool[int(x[1] * len(pool))], *(["low_income.dibao"] if x[2] < 0.2 else [])})
             partners = need_partners(self.seed, start + k)

@@ -51,7 +51,7 @@ CHAIN_BRANDS = (
     ("光影照相馆", "photo", "文化传播有限公司"), ("爱牙口腔", "dental", "口腔门诊部有限公司"),
     ("明眸眼镜", "optician", "眼镜连锁有限公司"), ("茶语轩", "tea", "茶业有限公司"),
     ("童趣成长", "training", "教育咨询有限公司"), ("墨香书法", "training", "文化艺术培训有限公司"),
-    ("徵羽音乐", "training", "音乐艺术工作室"), ("乐有家", "realty", "房地产经纪有限公司"),
+    ("徵羽音乐", "training", "艺术培训有限公司"), ("乐有家", "realty", "房地产经纪有限公司"),
 )
 
 # shop trades: sign words, which resource categories they offer, typical schedule
@@ -238,21 +238,29 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "volunteering.skilled": ("专业志愿服务", "技能志愿", "专业义工", "志愿专才"),
 }
 
-# wish titles (微心愿) by category
-WISH_TITLES: dict[str, tuple[str, ...]] = {
-    "food.festival_gift": ("想要一份新春礼包", "希望收到一袋大米和食用油", "想要一箱牛奶"),
-    "funds.goods": ("想要一台电风扇", "希望有一床新棉被", "想要一个电饭煲", "需要一台空气炸锅"),
-    "education.tutoring": ("希望有人辅导数学作业", "想要一套课外读物", "需要英语学习机"),
-    "funds.education_aid": ("想要一个新书包和文具", "希望得到助学金", "需要一台学习用平板"),
-    "mobility.wheelchair": ("需要一台轮椅", "想借用助行器"),
-    "care.visiting": ("希望志愿者每周来陪我聊天", "想要有人定期探望"),
-    "daily.haircut": ("行动不便，希望上门理发",),
-    "repair.appliance": ("家里的电视坏了想请人修", "热水器需要维修"),
-    "repair.wiring": ("家中电线老化需要检修", "插座经常跳闸"),
-    "health.checkup": ("想做一次眼健康检查", "需要一个电子血压计"),
-    "daily.photo": ("想拍一张全家福",),
-    "education.arts": ("孩子想学画画", "想要一把尤克里里"),
-    "care.escort": ("去医院复诊需要人陪同",),
+# wish titles (微心愿) by who makes them (older people / children) and category
+WISH_TITLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "old": {
+        "food.festival_gift": ("想要一份新春礼包", "希望收到一袋大米和食用油", "想要一箱牛奶"),
+        "funds.goods": ("想要一台电风扇", "希望有一床新棉被", "想要一个电饭煲", "需要一个电子血压计"),
+        "mobility.wheelchair": ("需要一台轮椅", "想借用助行器"),
+        "care.visiting": ("希望志愿者每周来陪我聊天", "想要有人定期探望"),
+        "daily.haircut": ("行动不便，希望上门理发",),
+        "repair.appliance": ("家里的电视坏了想请人修", "热水器需要维修"),
+        "repair.wiring": ("家中电线老化需要检修", "插座经常跳闸"),
+        "health.checkup": ("想做一次眼健康检查", "想量量血压测测血糖"),
+        "daily.photo": ("想拍一张全家福",),
+        "care.escort": ("去医院复诊需要人陪同",),
+        "education.digital": ("想学用智能手机视频通话",),
+    },
+    "young": {
+        "food.festival_gift": ("想要一箱牛奶", "想要一盒月饼"),
+        "education.tutoring": ("希望有人辅导数学作业", "想要一套课外读物", "需要英语学习机"),
+        "funds.education_aid": ("想要一个新书包和文具", "希望得到助学金", "需要一台学习用平板"),
+        "education.arts": ("想学画画", "想要一把尤克里里"),
+        "education.sports": ("想要一双运动鞋", "想参加游泳课"),
+        "funds.goods": ("想要一盏护眼台灯", "想要一辆自行车"),
+    },
 }
 GOODS_ITEMS = (
     ("大米", "袋"), ("食用油", "桶"), ("牛奶", "箱"), ("棉被", "床"), ("口罩", "盒"), ("电风扇", "台"),
