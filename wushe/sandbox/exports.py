@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from wushe.sandbox.lens import Lens
 from wushe.sandbox.partners.property_files import HEADERS, export_style
 from wushe.sandbox.places import communities
 
@@ -22,49 +21,55 @@ PROPERTY_FILES = {"venues": "场地", "repairs": "维修服务", "buildings": "�
 
 
 class PropertyWriter:
-    """The property companies' drop folder: per company a set of GB18030 CSVs or one XLSX workbook."""
+    """The property companies' drop folder, written as rows arrive: per company GB18030 CSVs or one
+    XLSX workbook (sheets 场地, 维修服务, 楼栋); the 楼栋 lookup is completed at the end."""
 
-    def __init__(self, folder: Path, lens: Lens, day: str) -> None:
-        self.folder = folder
-        self.lens = lens
-        self.day = day
-        self.rows: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    def __init__(self, folder: Path, companies: list[str], day: str) -> None:
+        from openpyxl import Workbook
+
+        self.folder, self.companies, self.day = folder, companies, day
+        self.sinks: dict[tuple[int, str], Any] = {}
+        self.files: list[Any] = []
+        self.workbooks: dict[int, Any] = {}
         self.buildings: dict[int, dict[tuple[str, str], str]] = {}
+        for position, name in enumerate(companies):
+            style = export_style(position)
+            if style == "xlsx":
+                wb = Workbook(write_only=True)
+                for stream in ("venues", "repairs", "buildings"):
+                    sheet = wb.create_sheet(PROPERTY_FILES[stream])
+                    sheet.append(list(HEADERS[style][stream].values()))
+                    self.sinks[(position, stream)] = sheet.append
+                self.workbooks[position] = wb
+                continue
+            for stream in ("venues", "repairs", "buildings"):
+                fh = self.csv_path(position, stream).open("w", encoding="gb18030", newline="")
+                writer = csv.writer(fh, lineterminator="\r\n")
+                writer.writerow(HEADERS[style][stream].values())
+                self.sinks[(position, stream)] = writer.writerow
+                self.files.append(fh)
+
+    def csv_path(self, position: int, stream: str) -> Path:
+        return self.folder / f"{self.companies[position]}_{PROPERTY_FILES[stream]}_{self.day}.csv"
 
     def write(self, stream: str, stamped: dict[str, Any]) -> None:
         company = stamped["_company"]
-        self.rows.setdefault((company, stream), []).append(stamped)
+        header = HEADERS[export_style(company)][stream]
+        self.sinks[(company, stream)]([stamped.get(k) for k in header])
         self.buildings.setdefault(company, {})[(stamped["estate"], stamped["building"])] = stamped["_division_code"]
 
-    def company_name(self, position: int) -> str:
-        orgs = self.lens.world.orgs
-        return orgs[orgs.property_exporters[position]].variants[0]
-
-    def close(self) -> list[Path]:
+    def close(self) -> None:
         places = {c.code: c for c in communities()}
-        written = []
-        for position in range(len(self.lens.world.orgs.property_exporters)):
-            style = export_style(position)
-            tables: dict[str, list[list[Any]]] = {}
-            for stream in ("venues", "repairs"):
-                header = HEADERS[style][stream]
-                rows = self.rows.get((position, stream), [])
-                tables[stream] = [list(header.values())] + [[r.get(k) for k in header] for r in rows]
-            header = HEADERS[style]["buildings"]
-            building_rows = [[estate, building, places[code].name, code, places[code].subdistrict]
-                             for (estate, building), code in sorted(self.buildings.get(position, {}).items())]
-            tables["buildings"] = [list(header.values())] + building_rows
-            stem = f"{self.company_name(position)}"
-            if style == "csv":
-                for stream, table in tables.items():
-                    path = self.folder / f"{stem}_{PROPERTY_FILES[stream]}_{self.day}.csv"
-                    write_csv(path, table)
-                    written.append(path)
-            else:
-                path = self.folder / f"{stem}_{self.day}.xlsx"
-                write_xlsx(path, {PROPERTY_FILES[s]: t for s, t in tables.items()})
-                written.append(path)
-        return written
+        for position in range(len(self.companies)):
+            sink = self.sinks[(position, "buildings")]
+            for (estate, building), code in sorted(self.buildings.get(position, {}).items()):
+                sink([estate, building, places[code].name, code, places[code].subdistrict])
+        for fh in self.files:
+            fh.close()
+        for position, wb in self.workbooks.items():
+            buffer = io.BytesIO()
+            wb.save(buffer)
+            (self.folder / f"{self.companies[position]}_{self.day}.xlsx").write_bytes(normalise_zip(buffer.getvalue()))
 
 
 def write_csv(path: Path, table: list[list[Any]], encoding: str = "gb18030") -> None:

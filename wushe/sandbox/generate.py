@@ -140,7 +140,8 @@ def write_all(out: Path, world: World, invalid_share: float, processes: int, pro
     ndjson = {(lens.partner, s.name): (out / lens.partner / f"{s.name}.ndjson").open("wb")
               for lens in lenses if lens.partner in ("charity_fund", "merchants") for s in lens.streams}
     sql = SqlWriter(out / "civil_affairs" / "civil_affairs.sqlite")
-    prop = PropertyWriter(drop, next(lens for lens in lenses if lens.partner == "property_files"), f"{world.snapshot:%Y%m%d}")
+    orgs = world.orgs
+    prop = PropertyWriter(drop, [orgs[i].variants[0] for i in orgs.property_exporters], f"{world.snapshot:%Y%m%d}")
     truth_folder = out / "truth"
     truth_folder.mkdir(exist_ok=True)
     truths = {p: (truth_folder / f"{p}.csv").open("w", encoding="utf-8", newline="") for p in PARTNERS}
