@@ -25,6 +25,14 @@ def uscc_problem(code: str) -> str | None:
     return None if USCC_CHARS[(31 - total % 31) % 31] == code[17] else "CN.USCC.CHECKSUM"
 
 
+def orgcode_problem(code: str) -> str | None:
+    """GB 11714: the organisation code at positions 9-17 has its own check character."""
+    body = code[8:16]
+    total = sum((int(ch) if ch.isdigit() else ord(ch) - 55) * w for ch, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2)))
+    check = 11 - total % 11
+    return None if code[16] == ("X" if check == 10 else "0" if check == 11 else str(check)) else "CN.USCC.ORGCODE"
+
+
 def _real_past(y: int, m: int, d: int) -> bool:
     try:
         return date(y, m, d) <= TODAY

@@ -8,15 +8,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.sandbox.rules import id_problem, uscc_problem
+from tests.sandbox.rules import id_problem, orgcode_problem, uscc_problem
 from wushe.sandbox.codes import (
     USCC_PREFIXES,
     broken_id_checksum,
     broken_uscc,
     impossible_birth_id,
     impossible_date,
-    make_uscc,
-    orgcode_check_char,
+    make_usccs,
 )
 from wushe.sandbox.people import people
 
@@ -26,9 +25,9 @@ PREFIXES = sorted({p for group in USCC_PREFIXES.values() for p in group})
 @given(prefix=st.sampled_from(PREFIXES), division=st.from_regex(r"\A[1-6][0-9]{5}\Z"),
        body=st.lists(st.integers(0, 30), min_size=8, max_size=8), shift=st.integers(1, 30))
 def test_credit_codes_are_valid_and_a_broken_one_fails_only_its_checksum(prefix, division, body, shift):
-    code = make_uscc(prefix, division, np.array(body))
+    code = make_usccs([prefix + division], np.array([body]))[0]
     assert uscc_problem(code) is None
-    assert code[16] == orgcode_check_char(code[8:16])  # the embedded organisation code checks too
+    assert orgcode_problem(code) is None  # the embedded organisation code checks too
     assert uscc_problem(broken_uscc(code, shift)) == "CN.USCC.CHECKSUM"
 
 

@@ -20,8 +20,6 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 
 _USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
-# characters an organisation code body may use: digits and the USCC letters (GB 11714 values A=10 ...)
-_ORGCODE_BODY = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 # registration authority + organisation category (positions 1-2), by organisation type
 USCC_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -39,24 +37,26 @@ USCC_PREFIXES: dict[str, tuple[str, ...]] = {
 }
 
 
-def uscc_check_char(first17: str) -> str:
-    """The 18th character of a unified social credit code."""
-    total = sum(_USCC_VALUE[ch] * w for ch, w in zip(first17, USCC_WEIGHTS))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+# the organisation-code body uses the USCC characters, valued as in GB 11714 (A=10 ... Y=34)
+_ORGCODE_VALUES = np.array([int(c) if c.isdigit() else ord(c) - 55 for c in USCC_ALPHABET], dtype=np.int64)
+_USCC_VALUE_OF_BYTE = np.zeros(256, dtype=np.int64)
+for _i, _ch in enumerate(USCC_ALPHABET):
+    _USCC_VALUE_OF_BYTE[ord(_ch)] = _i
 
 
-def orgcode_check_char(first8: str) -> str:
-    """GB 11714 check character of the organisation code embedded at positions 9-17."""
-    total = sum((int(ch) if ch.isdigit() else ord(ch) - 55) * w for ch, w in zip(first8, ORGCODE_WEIGHTS))
-    check = 11 - total % 11
-    return "X" if check == 10 else "0" if check == 11 else str(check)
-
-
-def make_uscc(prefix: str, division6: str, body_draw: np.ndarray) -> str:
-    """A valid credit code from its prefix, 6-digit division and 8 random draws in [0, 31)."""
-    body = "".join(_ORGCODE_BODY[i] for i in body_draw)
-    first17 = prefix + division6 + body + orgcode_check_char(body)
-    return first17 + uscc_check_char(first17)
+def make_usccs(heads: list[str], bodies: np.ndarray) -> list[str]:
+    """Valid credit codes at once: ``heads`` are prefix + 6-digit division, ``bodies`` an (n, 8)
+    array of draws in [0, 31) for the organisation code (whose own GB 11714 check character is
+    position 17)."""
+    if not heads:
+        return []
+    org_check = 11 - (_ORGCODE_VALUES[bodies] @ np.array(ORGCODE_WEIGHTS, dtype=np.int64)) % 11
+    letters = np.array(list(USCC_ALPHABET))[bodies]
+    first17 = [head + "".join(body) + ("X" if c == 10 else "0" if c == 11 else str(c))
+               for head, body, c in zip(heads, letters.tolist(), org_check.tolist())]
+    values = _USCC_VALUE_OF_BYTE[np.frombuffer("".join(first17).encode("ascii"), dtype=np.uint8).reshape(-1, 17)]
+    checks = (31 - (values @ np.array(USCC_WEIGHTS, dtype=np.int64)) % 31) % 31
+    return [code + USCC_ALPHABET[c] for code, c in zip(first17, checks.tolist())]
 
 
 def broken_uscc(code: str, shift: int) -> str:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from wushe.sandbox.codes import USCC_PREFIXES, make_uscc, mobile_numbers
+from wushe.sandbox.codes import USCC_PREFIXES, make_usccs, mobile_numbers
 from wushe.sandbox.people import person_names
 from wushe.sandbox.places import Community, communities, full_address, pick_communities, street_addresses
 from wushe.sandbox.vocab import (
@@ -102,6 +102,7 @@ class _Builder:
         self.places = communities()
         self.taken: set[str] = set()
         self._block: list[tuple] = []
+        self.pending_codes: list[tuple[int, str, list[int]]] = []
 
     def _draw(self) -> tuple:
         if not self._block:
@@ -124,13 +125,12 @@ class _Builder:
             return None
         self.taken.add(legal)
         (street, estate), (old_street, old_estate), m1, m2, m3, tails, firsts, contact, age, body, u = self._draw()
-        if code_kind:
+        credit = None
+        if code_kind:  # the code itself is computed for all organisations at once, in finish()
             prefixes = USCC_PREFIXES[code_kind]
             prefix = prefixes[int(u[0] * len(prefixes))]
             division6 = c.district_code6 if prefix[0] != "1" or u[1] < 0.7 else c.code[:4] + "00"
-            credit = make_uscc(prefix, division6, body)
-        else:
-            credit = None
+            self.pending_codes.append((self.next_index, prefix + division6, body))
         if landline:
             phones = [f"{c.area_code}-{f}{t:07d}" for f, t in zip(firsts, tails)]
         else:
@@ -148,6 +148,14 @@ class _Builder:
         self.next_index += 1
         self.orgs.append(org)
         return org
+
+    def finish(self) -> None:
+        """Give every organisation added so far its credit code (vectorised)."""
+        if self.pending_codes:
+            indices, heads, bodies = zip(*self.pending_codes)
+            for index, code in zip(indices, make_usccs(list(heads), np.array(bodies, dtype=np.int64))):
+                self.orgs[index - self.orgs[0].index].credit_code = code
+            self.pending_codes = []
 
     def place(self) -> Community:
         if not hasattr(self, "_places") or not self._places:
@@ -392,12 +400,14 @@ def build_orgs(seed: int, n_org: int, night: int, inserts_per_night: int, death_
     _enterprises(b, _count(n_org, "enterprise"), _count(n_org, "collective"))
     # shops are the open-ended family: they fill the city up to its size when others saturate
     _shops(b, max(_count(n_org, "shop"), n_org - len(b.orgs)))
+    b.finish()
     for k in range(1, night + 1):
         nb = _Builder(np.random.default_rng([seed, 2, k]), b.next_index, k)
         nb.orgs, nb.taken = b.orgs, b.taken
         _shops(nb, inserts_per_night // 2 + 1)
         _social(nb, inserts_per_night // 4 + 1, 0)
         _enterprises(nb, inserts_per_night // 4 + 1, 0)
+        nb.finish()
         b.next_index = nb.next_index
     orgs = b.orgs
     _assign_lifetimes(orgs, np.random.default_rng([seed, 3]), death_rate, keep={funds[0], *properties})
