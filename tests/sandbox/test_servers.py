@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 
 import pytest
 import requests
@@ -130,3 +131,17 @@ def test_new_night_is_served_without_restart(sandbox, folder):
     manifest = generate(folder, 20260101, 3000, night=3)
     after = requests.get(f"{sandbox.url('merchants')}/shops", params={"size": 1}, timeout=10).json()["data"]["total"]
     assert after == manifest.counts["merchants"]["shops"] != before
+
+
+def test_curl_reads_both_apis(sandbox):
+    import shutil
+    import subprocess
+
+    curl = shutil.which("curl")
+    assert curl, "curl is part of the development and CI machines"
+    fund = subprocess.run([curl, "-sf", "-H", f"Authorization: {TOKEN['Authorization']}",
+                           f"{sandbox.url('charity_fund')}/wishes?limit=3"], capture_output=True, check=True, timeout=30)
+    assert len(json.loads(fund.stdout)["data"]) == 3
+    shops = subprocess.run([curl, "-sf", f"{sandbox.url('merchants')}/shops?page=1&size=2"], capture_output=True,
+                           check=True, timeout=30)
+    assert len(json.loads(shops.stdout)["data"]["list"]) == 2
