@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Iterator
 
 import numpy as np
 
@@ -171,17 +172,23 @@ class _Builder:
         return int(self.uniform() * n)
 
 
-def _bank_branches(b: _Builder, n: int, heads: dict[tuple[int, str], int]) -> None:
+def _distinct_places(b: _Builder, n: int, choices: int, p_subdistrict: float) -> Iterator[tuple[int, Community, str]]:
+    """Up to ``n`` (choice, community, place name) with distinct (choice, place): a bank or a brand
+    has one branch of a name per place, named after the sub-district or the community."""
     used: set[tuple[int, str]] = set()
     for _ in range(n * 3):
         if len(used) >= n:
-            break
-        bank = b.index(len(BANKS))
+            return
+        choice = b.index(choices)
         c = b.place()
-        place = c.subdistrict_short if b.uniform() < 0.5 else c.short
-        if (bank, place) in used:
-            continue
-        used.add((bank, place))
+        place = c.subdistrict_short if b.uniform() < p_subdistrict else c.short
+        if (choice, place) not in used:
+            used.add((choice, place))
+            yield choice, c, place
+
+
+def _bank_branches(b: _Builder, n: int, heads: dict[tuple[int, str], int]) -> None:
+    for bank, c, place in _distinct_places(b, n, len(BANKS), 0.5):
         full, short, abbrev, hotline = BANKS[bank]
         key = (bank, c.city)
         if key not in heads:
@@ -198,16 +205,7 @@ def _bank_branches(b: _Builder, n: int, heads: dict[tuple[int, str], int]) -> No
 
 
 def _chains(b: _Builder, n: int, heads: dict[int, int]) -> None:
-    used: set[tuple[int, str]] = set()
-    for _ in range(n * 3):
-        if len(used) >= n:
-            break
-        brand_i = b.index(len(CHAIN_BRANDS))
-        c = b.place()
-        place = c.short if b.uniform() < 0.6 else c.subdistrict_short
-        if (brand_i, place) in used:
-            continue
-        used.add((brand_i, place))
+    for brand_i, c, place in _distinct_places(b, n, len(CHAIN_BRANDS), 0.4):
         brand, trade, tail = CHAIN_BRANDS[brand_i]
         if brand_i not in heads:
             head = b.add("chain_branch", f"深圳市{brand}{tail}", [brand, f"{brand}{tail}"], c,
