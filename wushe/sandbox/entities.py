@@ -17,7 +17,7 @@ import numpy as np
 
 from wushe.sandbox.orgs import CHARITY, CIVIL, EPOCH, MERCHANTS, OrgTable
 from wushe.sandbox.people import people, person_names
-from wushe.sandbox.places import communities, pick_communities, street_addresses
+from wushe.sandbox.places import communities, pick_communities
 from wushe.sandbox.vocab import (
     ESTATE_NAMES,
     ESTATE_WORDS,
@@ -192,18 +192,12 @@ class Chunks:
         targets = rng.integers(0, 1000, (n, 3)).tolist()
         created = _created(rng, n, born)
         extra = pick_communities(rng, n).tolist()
-        addresses = street_addresses(rng, np.zeros(n, dtype=int))
-        out = []
-        for k in range(n):
-            family = families[fam[k]]
-            out.append(self._resource(family, u[k], targets[k], created[k], extra[k], addresses[k]))
-        return out
+        return [self._resource(families[fam[k]], u[k], targets[k], created[k], extra[k]) for k in range(n)]
 
     def _pick(self, pool: np.ndarray, x: float) -> int:
         return int(pool[int(x * len(pool))]) if len(pool) else self.orgs.charity_fund
 
-    def _resource(self, family: str, u: list[float], targets: list[int], created: date, extra: int,
-                  address: tuple[str, str]) -> dict[str, Any]:
+    def _resource(self, family: str, u: list[float], targets: list[int], created: date, extra: int) -> dict[str, Any]:
         orgs = self.orgs
         rtype = RESOURCE_FAMILIES[family][1]
         pledge = False
@@ -276,9 +270,8 @@ class Chunks:
             age = (3 if u[5] < 0.3 else 6, 14 if u[5] < 0.5 else 18)
         return {
             "family": family, "type": rtype, "provider": provider, "category": category,
-            "categories": [category], "target_groups": groups, "coverage": coverage, "estate": estate,
-            "venue_word": None if estate is None else names[int(u[1] * len(names))],
-            "address": address, "weekly": (days, opens, closes),
+            "target_groups": groups, "coverage": coverage, "estate": estate,
+            "venue_word": None if estate is None else names[int(u[1] * len(names))], "weekly": (days, opens, closes),
             "closed_on": date(valid_from.year + 1, 2, 10) if u[8] < 0.3 else None,
             "capacity": (total, remaining, unit), "cost": cost, "valid_from": valid_from, "valid_to": valid_to,
             "age": age, "programme": FUND_PROGRAMMES[int(u[3] * len(FUND_PROGRAMMES))], "name": programme_name,

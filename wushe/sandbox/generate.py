@@ -84,7 +84,6 @@ _STATE: dict[str, Any] = {}
 
 def _render(unit: tuple[str, int]) -> Rendered:
     from wushe.sandbox.lens import world_chunks_at
-    from wushe.sandbox.partners.civil_affairs import TABLES
 
     source, c = unit
     world, lenses = _STATE["world"], _STATE["lenses"]
@@ -98,19 +97,17 @@ def _render(unit: tuple[str, int]) -> Rendered:
             key = (lens.partner, stream.name)
             lines: list[bytes] = []
             sink = truth.setdefault(lens.partner, [])
-            columns = [col for col, _, _ in TABLES.get(stream.name, ())]
-            sql_rows = out.sql.setdefault(stream.name, []) if lens.partner == "civil_affairs" else []
+            sql_rows = out.sql.setdefault(stream.name, []) if lens.partner == "civil_affairs" else None
             head = f"{stream.name},{stream.kind},"
             n = 0
             for row in lens._chunk_rows(stream, c, entities, False):
                 n += 1
-                stamped = lens.stamp(stream, row.native, row)
-                if columns:
-                    sql_rows.append(tuple(map(stamped.get, columns)))
+                if sql_rows is not None:
+                    sql_rows.append(lens.row_values(stream, row.native, row))
                 elif lens.partner == "property_files":
-                    out.property_rows.append((stream.name, stamped))
+                    out.property_rows.append((stream.name, lens.stamp(stream, row.native, row)))
                 else:  # the API rows have no joined ("_") keys
-                    lines.append(orjson.dumps(stamped))
+                    lines.append(orjson.dumps(lens.stamp(stream, row.native, row)))
                 sink.append(f"{head}{row.source_id},{row.entity_id},{row.rule or ''},{int(row.deleted)}\n")
             if lines:
                 out.lines[key] = b"\n".join(lines) + b"\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 import numpy as np
@@ -54,25 +54,21 @@ def people(rng: np.random.Generator, n: int, local_areas: list[str], *, min_age:
     names = person_names(rng, male)
     lo = (today - _EPOCH).days - int(max_age * 365.25)
     hi = (today - _EPOCH).days - int(min_age * 365.25)
-    births = rng.integers(lo, hi, n).tolist()
+    births = np.datetime64(_EPOCH, "D") + rng.integers(lo, hi, n)
     outside = (rng.random(n) < 0.6).tolist()
     outside_pick = rng.integers(0, len(OUTSIDE_AREA_CODES), n).tolist()
-    seq = rng.integers(0, 500, n).tolist()
+    seq = (rng.integers(0, 500, n) * 2 + male).tolist()  # odd sequence numbers are men's
     legacy = (rng.random(n) < legacy_share).tolist()
     phones = mobile_numbers(rng, n)
-    bodies, dates = [], []
-    for i in range(n):
-        birth = _EPOCH + timedelta(days=births[i])
-        area = OUTSIDE_AREA_CODES[outside_pick[i]] if outside[i] else local_areas[i]
-        dates.append(birth)
-        bodies.append(f"{area}{birth.year:04d}{birth.month:02d}{birth.day:02d}{seq[i] * 2 + (1 if male[i] else 0):03d}")
+    dates = births.tolist()
+    ymd = np.char.replace(births.astype(str), "-", "").tolist()
+    areas = [OUTSIDE_AREA_CODES[pick] if out else local for out, pick, local in zip(outside, outside_pick, local_areas)]
+    bodies = [f"{area}{day}{number:03d}" for area, day, number in zip(areas, ymd, seq)]
     checks = id_check_chars(bodies)
+    genders = ["male" if m else "female" for m in male.tolist()]
     out = []
     for i in range(n):
         birth, body = dates[i], bodies[i]
-        if legacy[i] and birth.year < 2000:
-            number = legacy_id_number(body[:6], birth, int(body[14:17]))
-        else:
-            number = body + checks[i]
-        out.append(Person(names[i], "male" if male[i] else "female", birth, number, phones[i]))
+        number = legacy_id_number(body[:6], birth, seq[i]) if legacy[i] and birth.year < 2000 else body + checks[i]
+        out.append(Person(names[i], genders[i], birth, number, phones[i]))
     return out

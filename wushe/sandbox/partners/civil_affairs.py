@@ -225,8 +225,15 @@ class CivilAffairsLens(Lens):
         plant(native, rule, roles, "iso", u, credit_code=credit, person=person)
 
     def stamp(self, stream: StreamSpec, native: dict[str, Any], row: Row) -> dict[str, Any]:
-        return {"id": row.number, **native, "del_flag": "1" if row.deleted else "0",
-                "create_time": local_time(row.created_at), "update_time": local_time(row.updated_at)}
+        return dict(zip(self.columns(stream), self.row_values(stream, native, row)))
+
+    def columns(self, stream: StreamSpec) -> list[str]:
+        return [column for column, _, _ in TABLES[stream.name]]
+
+    def row_values(self, stream: StreamSpec, native: dict[str, Any], row: Row) -> tuple:
+        """The row as the database stores it, in table-column order (id first, stamps last)."""
+        middle = [native.get(column) for column, _, _ in TABLES[stream.name][1:-3]]
+        return (row.number, *middle, "1" if row.deleted else "0", local_time(row.created_at), local_time(row.updated_at))
 
     def to_payload(self, stream: StreamSpec, n: dict[str, Any]) -> dict[str, Any]:
         name = stream.name
