@@ -102,6 +102,23 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def mariadb_url(mariadb_server: str) -> Iterator[str]:
+    """A fresh, empty MariaDB database (utf8mb4) for one test, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    name = f"wushe_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(mariadb_server)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
+    try:
+        yield mariadb_server.rsplit("/", 1)[0] + f"/{name}?charset=utf8mb4"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'registry.db'}"
 

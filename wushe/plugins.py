@@ -150,3 +150,12 @@ def exporter(name: str, pm: pluggy.PluginManager | None = None) -> Exporter:
         return available[name]
     except KeyError:
         raise PluginError(f"no export format {name!r} (available: {', '.join(available) or 'none'})") from None
+
+
+def crosswalks(partner: str, pm: pluggy.PluginManager | None = None) -> dict[str, dict[str, list[str]]]:
+    """Partner words → taxonomy codes for ``partner``, per taxonomy, merged over every plugin."""
+    merged: dict[str, dict[str, list[str]]] = {}
+    for answer in (pm or plugin_manager()).hook.wushe_taxonomy_crosswalk(partner=partner):
+        for name, words in (answer or {}).items():
+            merged.setdefault(name, {}).update({w: list(c) if isinstance(c, (list, tuple)) else [c] for w, c in words.items()})
+    return merged

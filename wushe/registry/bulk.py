@@ -62,3 +62,4 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: It
             cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
     finally:
         cursor.close()
+

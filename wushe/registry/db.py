@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime, timezone
+from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import Any, Iterator
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from wushe import settings
@@ -18,6 +21,13 @@ SUPPORTED = ("sqlite", "postgresql")
 def json_dumps(value: Any) -> str:
     """The registry's JSON encoding (orjson; dates and datetimes as ISO-8601)."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """A timestamp read back from the registry, made timezone-aware (SQLite returns naive UTC)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
 
 
 def redact(url: str) -> str:
@@ -66,8 +76,34 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; take control so a batch is one transaction
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # a writer takes the lock up front: two deferred transactions that both read, then write,
+    # would fail with "database is locked" instead of waiting their turn
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("wushe_writer") else "BEGIN")
+
+
+_sqlite_writers = threading.Lock()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: committed when the block ends, rolled back if it raises.
+
+    On SQLite, writers of this process queue on a lock and then take the database's write lock at
+    BEGIN (other processes wait on the busy timeout); on PostgreSQL this is a plain transaction.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    with _sqlite_writers, engine.connect() as conn:
+        conn = conn.execution_options(wushe_writer=True)
+        with conn.begin():
+            yield conn
 
 
 @cache

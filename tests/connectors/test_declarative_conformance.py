@@ -1,0 +1,7 @@
+"""Every declarative connector passes the conformance kit, on real sources."""
+
+from wushe.testing import ConnectorConformance
+
+
+class TestDeclarativeConnectors(ConnectorConformance):
+    pass

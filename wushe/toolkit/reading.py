@@ -1,0 +1,150 @@
+"""Partner rows in, batches of contract records out.
+
+:class:`RecordMaker` builds one record from one row (id, updated-at, mapped payload);
+:func:`batches` runs rows through it and the :class:`~wushe.toolkit.incremental.CursorTracker`
+and cuts the result into :class:`~wushe.connector.Batch` objects, each carrying the state it is
+safe to resume from. A row that does not fit becomes an :class:`~wushe.connector.Unreadable` with
+its reason and the read goes on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone, tzinfo
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Iterator, Protocol
+
+from wushe.connector import Batch, Unreadable
+from wushe.contract import Record, make_record
+from wushe.toolkit.dates import parse_datetime
+from wushe.toolkit.incremental import CursorTracker
+from wushe.toolkit.mapping import Mapper, MappingError, to_text
+from wushe.toolkit.paths import get_path
+
+
+class SourceRow(Protocol):
+    values: dict[str, Any]
+    location: str
+    observed_at: datetime | None
+
+
+class RecordMaker:
+    """Builds contract records of one kind for one partner from rows.
+
+    ``updated_at`` names the column with the partner's change time (None: the source has none, and
+    each record gets the ``fallback`` time passed to :meth:`make`, e.g. the export file's time).
+    """
+
+    def __init__(
+        self,
+        partner: str,
+        mapper: Mapper,
+        *,
+        id_column: str,
+        updated_at: str | None = None,
+        updated_at_format: str | None = None,
+        tz: tzinfo | None = None,
+    ) -> None:
+        self.partner = partner
+        self.mapper = mapper
+        self.kind = mapper.kind
+        self.id_column = id_column
+        self.updated_at = updated_at
+        self.updated_at_format = updated_at_format
+        self.tz = tz
+
+    @property
+    def columns(self) -> list[str]:
+        """Every column a row must have."""
+        return list(dict.fromkeys([self.id_column, *([self.updated_at] if self.updated_at else []), *self.mapper.columns]))
+
+    @property
+    def required_columns(self) -> list[str]:
+        """Columns no record can do without."""
+        return list(dict.fromkeys([self.id_column, *([self.updated_at] if self.updated_at else []), *self.mapper.required_columns]))
+
+    def source_id(self, values: dict[str, Any]) -> str | None:
+        raw = _get(values, self.id_column)
+        text = to_text(raw).strip() if raw is not None else ""
+        return text or None
+
+    def make(self, values: dict[str, Any], *, fetched_at: str, fallback: datetime | None = None) -> tuple[Record, datetime]:
+        """The record of ``values`` and its updated-at time; MappingError when it cannot be built."""
+        source_id = self.source_id(values)
+        if source_id is None:
+            raise MappingError(f"{self.id_column} (the record id) is empty")
+        if self.updated_at is not None:
+            raw = _get(values, self.updated_at)
+            if raw is None or raw == "":
+                raise MappingError(f"{self.updated_at} (the update time) is empty")
+            try:
+                updated = parse_datetime(raw, self.updated_at_format, self.tz)
+            except ValueError as exc:
+                raise MappingError(f"{self.updated_at}: {exc}") from None
+        elif fallback is not None:
+            updated = fallback
+        else:
+            raise MappingError("the source gives no update time for this row")
+        record = make_record(self.partner, self.kind, source_id, updated, self.mapper.payload(values), fetched_at=fetched_at)
+        return record, updated
+
+
+def _get(values: dict[str, Any], column: str) -> Any:
+    return values[column] if column in values else get_path(values, column)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with dates, times and decimals as text, so a quarantined row can be stored as JSON."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (datetime, date, Decimal)):
+        return to_text(value) if not isinstance(value, Decimal) else str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def batches(
+    rows: Iterable[SourceRow | Unreadable],
+    maker: RecordMaker,
+    *,
+    tracker: CursorTracker | None,
+    batch_size: int,
+    cursor_of: Callable[[dict[str, Any], datetime], Any] | None = None,
+    fallback: datetime | None = None,
+    fetched_at: str | None = None,
+) -> Iterator[Batch]:
+    """Map ``rows`` and cut them into batches; each batch's state is safe to resume from.
+
+    With a ``tracker`` only new rows pass, keyed by their updated-at time (or ``cursor_of(values,
+    updated)`` where the source's cursor is another value, e.g. a database's own timestamp). A
+    source without update times dates each record by the row's ``observed_at``, else ``fallback``.
+    """
+    fetched_at = fetched_at or now_iso()
+    records: list[Record] = []
+    unreadable: list[Unreadable] = []
+    sent_state: dict[str, Any] | None = None if tracker is None else tracker.start.to_state()
+    for row in rows:
+        if isinstance(row, Unreadable):
+            unreadable.append(row)
+        else:
+            try:
+                record, updated = maker.make(row.values, fetched_at=fetched_at, fallback=row.observed_at or fallback)
+            except MappingError as exc:
+                unreadable.append(Unreadable(f"{row.location}: {exc}", jsonable(row.values), maker.source_id(row.values)))
+            else:
+                cursor = cursor_of(row.values, updated) if cursor_of else updated
+                if tracker is None or tracker.admit(cursor, record["source_id"]):
+                    records.append(record)
+        if len(records) + len(unreadable) >= batch_size:
+            state = tracker.checkpoint() if tracker else {}
+            yield Batch(records, state, unreadable)
+            records, unreadable, sent_state = [], [], state
+    final = tracker.final() if tracker else {}
+    if records or unreadable or final != sent_state:
+        yield Batch(records, final, unreadable)
