@@ -141,3 +141,11 @@ def registry(registry_url: str):
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def validator():
+    """The process-wide batch validator (Great Expectations loads once per test session)."""
+    from wushe.validation.validator import validator as shared
+
+    return shared()

@@ -38,6 +38,7 @@ class Gates(BaseModel):
     model_config = ConfigDict(extra="forbid")
     min_volume_ratio: float = Field(0.5, ge=0, le=1, description="A full read below this share of the last good run fails")
     max_invalid_share: float = Field(0.2, ge=0, le=1, description="More invalid rows than this share fails the stream")
+    min_rows: int = Field(100, ge=1, description="The invalid-share and schema-drift gates judge from this many rows on")
 
 
 class PartnerConfig(BaseModel):

@@ -14,6 +14,7 @@ import pluggy
 if TYPE_CHECKING:
     from wushe.connector import Connector
     from wushe.exporting import Exporter
+    from wushe.validation.rules import PluginRule
 
 hookspec = pluggy.HookspecMarker("wushe")
 hookimpl = pluggy.HookimplMarker("wushe")
@@ -25,8 +26,15 @@ def wushe_connectors() -> list[type[Connector]]:
 
 
 @hookspec
-def wushe_expectations(kind: str) -> list[Any]:
-    """Extra validation rules for records of ``kind``, each with a stable rule id and a tier."""
+def wushe_expectations(kind: str) -> list[PluginRule]:
+    """Extra validation rules for records of ``kind`` (organization, resource, need, volunteer, donation).
+
+    Each :class:`wushe.validation.rules.PluginRule` pairs a Great Expectations 1.x map expectation
+    over the batch's flattened columns with a :class:`wushe.validation.catalogue.RuleInfo`: a stable,
+    plugin-namespaced rule id, a tier (``error`` quarantines the row, ``warning`` accepts it
+    flagged) and the Chinese and English texts of the corrections report. Import Great Expectations
+    inside the hook: it is called only when validation runs. Return ``[]`` for other kinds.
+    """
 
 
 @hookspec

@@ -238,7 +238,13 @@ class ReviewItem(Base):
 
 
 class QuarantineItem(Base):
-    """A rejected row: what it was, which rules it broke, and what became of it."""
+    """A row a partner must correct: what it was, which rules it broke, and what became of it.
+
+    ``severity`` ``error`` rows were rejected (status ``open`` until replayed, fixed at the source
+    or dismissed); ``warning`` rows were accepted flagged and are listed for the partner's report.
+    A row seen again with the same content updates its item (``times_seen``, ``last_seen_at``)
+    rather than adding one per night.
+    """
 
     __tablename__ = "quarantine_item"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -254,11 +260,20 @@ class QuarantineItem(Base):
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(64))
-    __table_args__ = (Index("ix_quarantine_item_partner_status", "partner", "status"),)
+    severity: Mapped[str] = mapped_column(String(8), default="error", server_default="error")
+    envelope: Mapped[dict[str, Any] | None]
+    content_hash: Mapped[str | None] = mapped_column(String(32))
+    last_seen_at: Mapped[datetime | None]
+    last_run_id: Mapped[str | None] = mapped_column(String(40))
+    times_seen: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __table_args__ = (
+        Index("ix_quarantine_item_partner_status", "partner", "status"),
+        Index("ix_quarantine_item_source", "partner", "kind", "source_id"),
+    )
 
 
 class ValidationResult(Base):
-    """How one rule fared on one partner stream in one run."""
+    """How one rule fared on one field of one partner stream in one run (summed over its batches)."""
 
     __tablename__ = "validation_result"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -271,6 +286,12 @@ class ValidationResult(Base):
     checked: Mapped[int] = mapped_column(Integer)
     failed: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
+    field: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    expectation: Mapped[str | None] = mapped_column(String(96))
+    kwargs: Mapped[dict[str, Any] | None]
+    __table_args__ = (
+        UniqueConstraint("run_id", "partner", "stream", "kind", "rule_id", "field"),
+    )
 
 
 class AuditLog(Base):

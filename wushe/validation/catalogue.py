@@ -28,6 +28,8 @@ CATALOGUE: dict[str, RuleInfo] = {
         RuleInfo("CONTRACT.REQUIRED", "error", "必填字段为空", "补全该字段", "A required field is missing or empty"),
         RuleInfo("CONTRACT.TYPE", "error", "字段值类型或格式不符", "按字段说明填写（如日期写作 2026-01-31）",
                  "A value does not have the contract's type or format (e.g. an impossible date)"),
+        RuleInfo("CONTRACT.UNKNOWN_FIELD", "error", "含有约定以外的字段", "删除该字段，或联系平台在数据约定中增加",
+                 "The record carries a field the contract does not define"),
         RuleInfo("SOURCE.UNREADABLE", "error", "该行无法读取", "检查该行的列数、编码和格式",
                  "The connector could not map the partner's row"),
         RuleInfo("CN.USCC.FORMAT", "error", "统一社会信用代码格式错误", "应为18位数字或大写字母（不含I、O、Z、S、V）",
@@ -51,9 +53,17 @@ CATALOGUE: dict[str, RuleInfo] = {
         RuleInfo("DATE.ORDER", "error", "结束日期早于开始日期", "检查起止日期", "An end date is before its start date"),
         RuleInfo("VALUE.NEGATIVE", "error", "数量或金额为负数", "填写不小于0的数", "An amount, quantity, capacity or budget is negative"),
         RuleInfo("CAPACITY.EXCEEDS", "error", "剩余数量大于总量", "核对总量和剩余数量", "Remaining capacity is above the total"),
+        RuleInfo("VALUE.ORDER", "error", "下限大于上限（如最小年龄大于最大年龄）", "检查上下限",
+                 "A lower bound is above its upper bound (e.g. minimum age above maximum age)"),
     )
 }
 
 
 def rule(rule_id: str) -> RuleInfo:
     return CATALOGUE[rule_id]
+
+
+def describe(rule_id: str, extra: dict[str, RuleInfo] | None = None) -> RuleInfo:
+    """The rule's texts: the catalogue's, a plugin's (``extra``), or a bare entry for an id no longer known."""
+    found = CATALOGUE.get(rule_id) or (extra or {}).get(rule_id)
+    return found or RuleInfo(rule_id, "error", rule_id, "", rule_id)

@@ -1,0 +1,190 @@
+"""Validation throughput: records per second through the Great Expectations suites, and memory.
+
+Usage: uv run python bench/validate.py [--records N] [--batch N] [--invalid SHARE] [--source S]
+
+Records come from the sandbox (its four partners' contract records, planted errors included) when
+``wushe.sandbox`` is installed, else from a synthetic generator here (valid identifiers, a share of
+planted errors). They are produced batch by batch and validated as they come, so memory stays
+flat; producing them is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import time
+from typing import Iterator
+
+from wushe.contract import make_record
+from wushe.validation import identifiers as ids
+
+KINDS = ("organization", "resource", "need", "volunteer", "donation")
+UPDATED = "2026-11-20T02:00:00+08:00"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Synthetic:
+    """Contract records with valid identifiers; ``invalid`` of them carry one planted error."""
+
+    def __init__(self, seed: int, invalid: float) -> None:
+        self.rng = random.Random(seed)
+        self.invalid = invalid
+        self.divisions = sorted(c for c in ids.reference_divisions() if not c.endswith("000"))
+
+    def uscc(self) -> str:
+        r = self.rng
+        org = "".join(r.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+        body = r.choice("159ANY") + r.choice("12359") + "440304" + org + ids.orgcode_check_char(org)
+        return body + ids.uscc_check_char(body)
+
+    def id_number(self) -> str:
+        r = self.rng
+        body = f"440304{r.randint(1940, 2005)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}{r.randint(0, 999):03d}"
+        return body + ids.id_check_char(body)
+
+    def phone(self) -> str:
+        r = self.rng
+        return r.choice([f"1{r.randint(3, 9)}{r.randint(0, 999999999):09d}", f"0755-{r.randint(20000000, 89999999)}",
+                         f"+86 13{r.randint(0, 9)} {r.randint(0, 9999):04d} {r.randint(0, 9999):04d}"])
+
+    def payload(self, kind: str) -> dict:
+        r = self.rng
+        division = r.choice(self.divisions)
+        if kind == "organization":
+            return {"name": f"机构{r.randint(1, 10**6)}", "credit_code": self.uscc(), "org_type": "social_organization",
+                    "phones": [self.phone()], "division_code": division, "contact_name": "张三",
+                    "contact_phone": self.phone(), "established_on": "2015-06-01"}
+        if kind == "resource":
+            total = r.randint(1, 100)
+            return {"name": "义剪服务", "resource_type": "SERVICE", "categories": ["daily.haircut"],
+                    "target_groups": ["elderly"], "coverage": [division], "capacity": {"total": total, "remaining": total // 2},
+                    "valid_from": "2026-01-01", "valid_to": "2026-12-31", "phone": self.phone(),
+                    "provider": {"credit_code": self.uscc(), "name": "理发店"}}
+        if kind == "need":
+            return {"title": "轮椅一台", "category": "daily.cleaning", "division_code": division, "quantity": 1,
+                    "budget": 800.0, "status": "published", "requester_name": "李四", "requester_phone": self.phone(),
+                    "submitted_on": "2026-10-01", "deadline": "2026-12-01"}
+        if kind == "volunteer":
+            return {"name": "王五", "phone": self.phone(), "id_number": self.id_number(), "gender": "female",
+                    "division_code": division, "hours": 12.5, "registered_on": "2024-03-05", "skills": ["理发"]}
+        return {"donor": {"credit_code": self.uscc(), "name": "爱心商家"}, "amount": 500.0, "donated_on": "2026-11-01",
+                "items": [{"name": "大米", "quantity": 10, "unit": "袋", "category": "daily.cleaning"}],
+                "designation": {"division_code": division}}
+
+    def plant(self, kind: str, payload: dict) -> None:
+        """One error of the kind's typical sorts."""
+
+        def wrong_check(code: str) -> str:
+            return code[:17] + ("0" if code[17] != "0" else "1")
+
+        if kind == "organization":
+            choices = [("credit_code", wrong_check(payload["credit_code"])), ("name", ""),
+                       ("established_on", "2026-02-30"), ("division_code", "440304999999")]
+        elif kind == "resource":
+            choices = [("capacity", {"total": 5, "remaining": 9}), ("valid_to", "2025-01-01"), ("name", " ")]
+        elif kind == "need":
+            choices = [("budget", -5.0), ("deadline", "2026-09-01"), ("title", None)]
+        elif kind == "volunteer":
+            choices = [("id_number", wrong_check(payload["id_number"])), ("name", ""), ("hours", -3)]
+        else:
+            choices = [("amount", -100.0), ("donated_on", "2026-13-01")]
+        key, value = self.rng.choice(choices)
+        payload[key] = value
+
+    def batches(self, total: int, size: int) -> Iterator[tuple[str, list[dict]]]:
+        """Batches of one kind each, cycling through the kinds."""
+        made = 0
+        while made < total:
+            kind = KINDS[(made // size) % len(KINDS)]
+            n = min(size, total - made)
+            batch = []
+            for i in range(made, made + n):
+                payload = self.payload(kind)
+                if self.rng.random() < self.invalid:
+                    self.plant(kind, payload)
+                batch.append(make_record("bench", kind, i, UPDATED, payload, fetched_at=UPDATED))
+            made += n
+            yield kind, batch
+
+
+def sandbox_batches(total: int, size: int, invalid: float) -> Iterator[tuple[str, list[dict]]]:
+    """The sandbox partners' records, in batches of one kind (as a connector's stream delivers them)."""
+    from wushe import sandbox
+
+    entities = int(total / 1.1) + 1
+    made = 0
+    for partner in sandbox.PARTNERS:
+        buffers: dict[str, list[dict]] = {}
+        for record in sandbox.observations(5, entities, partner, 0, invalid_share=invalid):
+            if made >= total:
+                break
+            buffer = buffers.setdefault(record["kind"], [])
+            buffer.append(record)
+            made += 1
+            if len(buffer) >= size:
+                yield record["kind"], buffer
+                buffers[record["kind"]] = []
+        for kind, buffer in buffers.items():
+            if buffer:
+                yield kind, buffer
+        if made >= total:
+            return
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--invalid", type=float, default=0.05)
+    parser.add_argument("--source", choices=("sandbox", "synthetic"), default=None,
+                        help="default: the sandbox when it is installed")
+    args = parser.parse_args()
+    if args.source is None:
+        try:
+            import wushe.sandbox  # noqa: F401
+
+            args.source = "sandbox"
+        except ImportError:
+            args.source = "synthetic"
+
+    started = time.perf_counter()
+    from wushe.validation.validator import validator
+
+    v = validator()
+    print(f"validator ready (Great Expectations import and suites) in {time.perf_counter() - started:.1f} s")
+    if args.source == "sandbox":
+        batches = sandbox_batches(args.records, args.batch, args.invalid)
+    else:
+        batches = Synthetic(seed=5, invalid=args.invalid).batches(args.records, args.batch)
+    validating = cpu = 0.0
+    rejected = flagged = done = 0
+    rss_first = None
+    for kind, batch in batches:
+        t0, c0 = time.perf_counter(), time.process_time()
+        report = v.validate(batch, kind)
+        validating += time.perf_counter() - t0
+        cpu += time.process_time() - c0
+        rejected += len(report.rejected)
+        flagged += len(report.flagged)
+        done += len(batch)
+        if rss_first is None:
+            rss_first = rss_mb()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"records validated:   {done:,} from the {args.source} in batches of up to {args.batch:,} "
+          f"({args.invalid:.0%} planted errors)")
+    print(f"rejected / flagged:  {rejected:,} / {flagged:,}")
+    print(f"validation time:     {validating:.2f} s wall, {cpu:.2f} s CPU (the machine is shared: CPU time is the steadier figure)")
+    print(f"throughput:          {done / validating:,.0f} records/s wall, {done / cpu:,.0f} records per CPU-second")
+    print(f"memory: RSS after first batch {rss_first:,.0f} MB, at the end {rss_mb():,.0f} MB, peak {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,352 @@
+"""The quarantine store: rejected and flagged rows, written in bulk in the caller's transaction.
+
+Raw rows are kept as received (replay needs them); personal fields are masked whenever they are
+read for a role outside :data:`wushe.privacy.UNMASKED_ROLES`, and every unmasked read is audited.
+The same row arriving again with the same content updates its item instead of adding another;
+a row that arrives valid closes its open items (status ``fixed``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator, Sequence
+
+import orjson
+from sqlalchemy import Connection, bindparam, func, select, update
+
+from wushe.connector import Unreadable
+from wushe.contract import personal_fields
+from wushe.errors import WusheError
+from wushe.privacy import UNMASKED_ROLES, mask_value
+from wushe.registry.bulk import Cells, insert_rows
+from wushe.registry.models import AuditLog, QuarantineItem
+from wushe.registry.sources import encode_payload
+from wushe.validation.catalogue import CATALOGUE
+
+TABLE = QuarantineItem.__table__
+AUDIT = AuditLog.__table__
+ACTIVE = ("open", "flagged")  # items still asking the partner for a correction
+STATUSES = ("open", "flagged", "fixed", "superseded", "replayed", "dismissed")
+COLUMNS = ("run_id", "partner", "stream", "kind", "source_id", "rule_ids", "problems", "payload", "status",
+           "created_at", "severity", "envelope", "content_hash", "last_seen_at", "last_run_id", "times_seen")
+CHUNK = 500
+
+
+@dataclass
+class QuarantineCounts:
+    rejected: int = 0  # rows quarantined (errors), unreadable rows included
+    flagged: int = 0  # rows accepted with warnings
+    new: int = 0  # items inserted
+    seen_again: int = 0  # items that already held the same row
+    fixed: int = 0  # open items closed because the row now arrived valid
+
+
+def _json_safe(value: Any) -> Any:
+    """Values as JSON can hold them (dates, Decimals and bytes become text)."""
+    return orjson.loads(orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS))
+
+
+def _problem_json(problem: Any, rules: dict[str, Any]) -> dict[str, Any]:
+    found = problem.as_json()
+    if problem.rule_id not in CATALOGUE and problem.rule_id in rules:  # a plugin's rule: keep its texts
+        info = rules[problem.rule_id]
+        found.update(zh=info.zh, fix_zh=info.fix_zh, en=info.en)
+    return found
+
+
+def write_batch(
+    conn: Connection,
+    report: Any,
+    *,
+    partner: str,
+    stream: str,
+    run_id: str | None,
+    unreadable: Sequence[Unreadable] = (),
+    now: datetime | None = None,
+) -> QuarantineCounts:
+    """Store a validated batch's rejected and flagged rows and its unreadable rows (no commit)."""
+    now = now or datetime.now(timezone.utc)
+    kind = report.kind
+    counts = QuarantineCounts()
+    candidates: list[dict[str, Any]] = []
+    for row, problems in report.problems.items():
+        rec = report.records[row]
+        severity = "error" if any(p.tier == "error" for p in problems) else "warning"
+        payload = rec.get("payload") if isinstance(rec.get("payload"), dict) else {"raw": rec.get("payload")}
+        _, digest = encode_payload(_json_safe(payload), bool(rec.get("deleted")))
+        candidates.append({
+            "source_id": None if rec.get("source_id") is None else str(rec.get("source_id")),
+            "severity": severity,
+            "rule_ids": sorted({p.rule_id for p in problems}),
+            "problems": [_problem_json(p, report.rules) for p in problems],
+            "payload": payload,
+            "envelope": {k: rec.get(k) for k in ("source_updated_at", "fetched_at", "deleted")},
+            "content_hash": digest,
+        })
+        if severity == "error":
+            counts.rejected += 1
+        else:
+            counts.flagged += 1
+    for item in unreadable:
+        raw = item.raw if isinstance(item.raw, dict) else {"raw": item.raw}
+        _, digest = encode_payload(_json_safe(raw))
+        candidates.append({
+            "source_id": item.source_id, "severity": "error", "rule_ids": ["SOURCE.UNREADABLE"],
+            "problems": [{"field": "", "value": item.reason, "rule": "SOURCE.UNREADABLE", "tier": "error"}],
+            "payload": raw, "envelope": None, "content_hash": digest,
+        })
+        counts.rejected += 1
+
+    active = _active_items(conn, partner, kind)
+    fresh: list[tuple[Any, ...]] = []
+    again: list[dict[str, Any]] = []
+    cells = Cells(conn.dialect.name)
+    at = cells.ts(now)
+    for c in candidates:
+        same = active.get((c["source_id"], c["content_hash"]))
+        if same is not None and c["source_id"] is not None:
+            again.append({"b_id": same, "rule_ids": c["rule_ids"], "problems": _json_safe(c["problems"]),
+                          "last_seen_at": now, "last_run_id": run_id})
+            continue
+        fresh.append((run_id, partner, stream, kind, c["source_id"], cells.json(c["rule_ids"]),
+                      cells.json(_json_safe(c["problems"])), cells.json(_json_safe(c["payload"])),
+                      "open" if c["severity"] == "error" else "flagged", at, c["severity"],
+                      cells.json(_json_safe(c["envelope"])), c["content_hash"], at, run_id, 1))
+    if fresh:
+        insert_rows(conn, TABLE, COLUMNS, fresh)
+    if again:
+        conn.execute(update(TABLE).where(TABLE.c.id == bindparam("b_id")).values(
+            rule_ids=bindparam("rule_ids"), problems=bindparam("problems"), last_seen_at=bindparam("last_seen_at"),
+            last_run_id=bindparam("last_run_id"), times_seen=TABLE.c.times_seen + 1), again)
+    counts.new, counts.seen_again = len(fresh), len(again)
+
+    # a row that now arrives without problems closes what its earlier versions left open
+    reported = {c["source_id"] for c in candidates}
+    closed_sources = {sid for (sid, _), _id in active.items() if sid is not None and sid not in reported}
+    arrived = {str(r.get("source_id")) for r in report.records}
+    to_close = [item_id for (sid, _), item_id in active.items() if sid in closed_sources and sid in arrived]
+    superseded = [item_id for (sid, digest), item_id in active.items()
+                  if sid in reported and not any(c["source_id"] == sid and c["content_hash"] == digest
+                                                 for c in candidates)]
+    counts.fixed = _resolve(conn, to_close, "fixed", by="partner", now=now)
+    _resolve(conn, superseded, "superseded", by="partner", now=now)
+    return counts
+
+
+def _active_items(conn: Connection, partner: str, kind: str) -> dict[tuple[str | None, str | None], int]:
+    """(source id, content hash) -> id of every open or flagged item of this partner and kind."""
+    query = select(TABLE.c.id, TABLE.c.source_id, TABLE.c.content_hash).where(
+        TABLE.c.partner == partner, TABLE.c.kind == kind, TABLE.c.status.in_(ACTIVE))
+    return {(sid, digest): item_id for item_id, sid, digest in conn.execute(query)}
+
+
+def _resolve(conn: Connection, ids: Sequence[int], status: str, *, by: str, now: datetime) -> int:
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        done += conn.execute(update(TABLE).where(TABLE.c.id.in_(chunk), TABLE.c.status.in_(ACTIVE)).values(
+            status=status, resolved_at=now, resolved_by=by[:64])).rowcount or 0
+    return done
+
+
+def dismiss(conn: Connection, ids: Sequence[int], *, by: str, now: datetime | None = None) -> int:
+    """Close items without a correction (e.g. the partner confirmed the row is meant to go)."""
+    return _resolve(conn, ids, "dismissed", by=by, now=now or datetime.now(timezone.utc))
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _personal(kind: str | None) -> frozenset[str]:
+    try:
+        return personal_fields(kind) if kind else frozenset()
+    except WusheError:
+        return frozenset()
+
+
+def _top_field(path: str) -> str:
+    return path.split(".", 1)[0].replace("[]", "")
+
+
+def mask_item(item: dict[str, Any], role: str) -> tuple[dict[str, Any], list[str]]:
+    """The item as ``role`` may see it, and the personal fields it holds (masked unless allowed)."""
+    hidden = _personal(item.get("kind"))
+    payload = item.get("payload") or {}
+    shown_fields = sorted(f for f in hidden if payload.get(f) not in (None, "", []))
+    if role in UNMASKED_ROLES:
+        return item, shown_fields
+    masked = dict(item)
+    masked["payload"] = {k: (mask_value(k, v) if k in hidden else v) for k, v in payload.items()}
+    masked["problems"] = [
+        {**p, "value": mask_value(_top_field(p.get("field") or ""), p.get("value"))}
+        if _top_field(p.get("field") or "") in hidden else p
+        for p in item.get("problems") or []
+    ]
+    return masked, shown_fields
+
+
+def audit_reads(conn: Connection, reads: Iterable[tuple[str, str, list[str], dict[str, Any]]], *, actor: str, role: str,
+                now: datetime | None = None) -> None:
+    """Write one audit row per unmasked read of personal fields: (target kind, target id, fields, detail)."""
+    cells = Cells(conn.dialect.name)
+    at = cells.ts(now or datetime.now(timezone.utc))
+    rows = [(at, actor[:64], role[:16], "read_unmasked", target_kind, target_id[:64], cells.json(fields),
+             cells.json(detail)) for target_kind, target_id, fields, detail in reads]
+    if rows:
+        insert_rows(conn, AUDIT, ("at", "actor", "role", "action", "target_kind", "target_id", "fields", "detail"), rows)
+
+
+def _item_dict(row: Any) -> dict[str, Any]:
+    return dict(row._mapping)
+
+
+def _filtered(partner: str | None, statuses: Sequence[str] | None, severity: str | None, run_id: str | None) -> Any:
+    query = select(TABLE)
+    if partner:
+        query = query.where(TABLE.c.partner == partner)
+    if statuses:
+        query = query.where(TABLE.c.status.in_(list(statuses)))
+    if severity:
+        query = query.where(TABLE.c.severity == severity)
+    if run_id:
+        query = query.where(TABLE.c.last_run_id == run_id)
+    return query
+
+
+def read_items(
+    conn: Connection,
+    *,
+    role: str,
+    actor: str,
+    partner: str | None = None,
+    statuses: Sequence[str] | None = ("open",),
+    severity: str | None = None,
+    rule_id: str | None = None,
+    run_id: str | None = None,
+    ids: Sequence[int] | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+    audit_each: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """Items, newest first, masked for ``role``; unmasked reads of personal data are audited.
+
+    Streams rows (``yield_per``) so an export of every item does not load them all at once. A
+    caller that audits the read as a whole (an export) passes ``audit_each=False``.
+    """
+    query = _filtered(partner, None if ids else statuses, severity, run_id).order_by(TABLE.c.id.desc())
+    if ids:
+        query = query.where(TABLE.c.id.in_(list(ids)))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    unmasked = role in UNMASKED_ROLES and audit_each
+    pending: list[tuple[str, str, list[str], dict[str, Any]]] = []
+    rows = conn.execution_options(yield_per=1000).execute(query) if limit is None else conn.execute(query)
+    for row in rows:
+        item = _item_dict(row)
+        if rule_id and rule_id not in (item.get("rule_ids") or []):  # few ids per item: filtered here
+            continue
+        shown, personal = mask_item(item, role)
+        if unmasked and personal:
+            pending.append(("quarantine_item", str(item["id"]), personal, {"partner": item["partner"]}))
+            if len(pending) >= CHUNK:
+                audit_reads(conn, pending, actor=actor, role=role)
+                pending = []
+        yield shown
+    if pending:
+        audit_reads(conn, pending, actor=actor, role=role)
+
+
+def count_items(conn: Connection, *, partner: str | None = None) -> dict[tuple[str, str, str], int]:
+    """(partner, status, severity) -> number of items."""
+    query = select(TABLE.c.partner, TABLE.c.status, TABLE.c.severity, func.count()).group_by(
+        TABLE.c.partner, TABLE.c.status, TABLE.c.severity)
+    if partner:
+        query = query.where(TABLE.c.partner == partner)
+    return {(p, s, v): n for p, s, v, n in conn.execute(query)}
+
+
+# -- replay --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReplayResult:
+    """What a replay found: records to stage now, and what stays in quarantine."""
+
+    valid: list[dict[str, Any]]  # contract records that now pass; stage them in the same transaction
+    replayed: list[int]  # their item ids (status ``replayed``)
+    still_invalid: int = 0
+    superseded: int = 0  # a newer version of the row is already in the registry
+    unreadable: int = 0  # SOURCE.UNREADABLE rows: only the partner can send them again
+
+
+def replay(
+    conn: Connection,
+    validator: Any,
+    *,
+    partner: str | None = None,
+    ids: Sequence[int] | None = None,
+    run_id: str | None = None,
+    by: str = "replay",
+    now: datetime | None = None,
+) -> ReplayResult:
+    """Re-validate open rejected rows (after a fix to the rules or crosswalks), inside the caller's
+    transaction. Rows that pass are marked ``replayed`` and returned for staging; the others get
+    their current problems. Rows older than what the registry already holds are ``superseded``."""
+    from wushe.registry.models import SourceRecord
+
+    now = now or datetime.now(timezone.utc)
+    query = select(TABLE).where(TABLE.c.status == "open", TABLE.c.severity == "error")
+    if partner:
+        query = query.where(TABLE.c.partner == partner)
+    if ids:
+        query = query.where(TABLE.c.id.in_(list(ids)))
+    items = [_item_dict(r) for r in conn.execute(query.order_by(TABLE.c.id))]
+    result = ReplayResult([], [])
+    by_kind: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for item in items:
+        if "SOURCE.UNREADABLE" in (item["rule_ids"] or []) or not item["kind"] or item["envelope"] is None:
+            result.unreadable += 1
+            continue
+        by_kind.setdefault((item["partner"], item["kind"]), []).append(item)
+    heads = SourceRecord.__table__
+    for (item_partner, kind), group in by_kind.items():
+        stored: dict[str, Any] = {}
+        source_ids = [i["source_id"] for i in group if i["source_id"] is not None]
+        for start in range(0, len(source_ids), CHUNK):
+            rows = conn.execute(select(heads.c.source_id, heads.c.source_updated_at).where(
+                heads.c.partner == item_partner, heads.c.kind == kind,
+                heads.c.source_id.in_(source_ids[start : start + CHUNK])))
+            stored.update({sid: at for sid, at in rows})
+        fresh = []
+        for item in group:
+            known = stored.get(item["source_id"])
+            sent = item["envelope"].get("source_updated_at")
+            if known is not None and sent and _aware(known) >= datetime.fromisoformat(sent):
+                _resolve(conn, [item["id"]], "superseded", by=by, now=now)
+                result.superseded += 1
+            else:
+                fresh.append(item)
+        records = [{"partner": item_partner, "kind": kind, "source_id": i["source_id"], **i["envelope"],
+                    "payload": i["payload"]} for i in fresh]
+        if not records:
+            continue
+        report = validator.validate(records, kind)
+        rejected = report.rejected
+        for row, item in enumerate(fresh):
+            if row in rejected:
+                problems = rejected[row]
+                conn.execute(update(TABLE).where(TABLE.c.id == item["id"]).values(
+                    rule_ids=sorted({p.rule_id for p in problems}),
+                    problems=_json_safe([_problem_json(p, report.rules) for p in problems]),
+                    last_seen_at=now, last_run_id=run_id))
+                result.still_invalid += 1
+            else:
+                result.valid.append(records[row])
+                result.replayed.append(item["id"])
+    _resolve(conn, result.replayed, "replayed", by=by, now=now)
+    return result
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -1,0 +1,143 @@
+"""Validation of one partner stream in one run, batch by batch: the core the orchestration calls.
+
+```python
+check = StreamValidation(partner, stream, kind, run_id=run_id, gates=gates, full_read=True)
+for batch in connector.read(config, stream, state):
+    with engine.begin() as conn:                  # one transaction per batch
+        outcome = check.process(conn, batch)      # GateFailure: raise, the transaction rolls back
+        write_source_records(conn, outcome.valid, run_id=run_id)
+        ...                                       # resolve, cursor
+with engine.begin() as conn:
+    report = check.finish(conn)                   # volume gate; GateFailure before withdrawals
+```
+
+``process`` validates first and checks the gates before writing anything; only then does it write
+the quarantine rows and the validation results, on the caller's connection, so they commit or
+roll back with the batch's merge. Nothing here knows about Prefect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import Connection
+
+from wushe.config import Gates
+from wushe.connector import Batch, Unreadable
+from wushe.contract import Record
+from wushe.validation import gates as gate_checks
+from wushe.validation.columns import kind_columns
+from wushe.validation.gates import GateFailure, GateViolation
+from wushe.validation.quarantine import QuarantineCounts, write_batch
+from wushe.validation.results import write_results
+
+
+@dataclass
+class BatchOutcome:
+    """What validation let through, and what it kept back."""
+
+    valid: list[Record]  # stage these: every error-tier rule passed (flagged rows included)
+    quarantine: QuarantineCounts
+    report: Any  # the validator's BatchReport
+
+
+@dataclass
+class StreamTally:
+    fetched: int = 0  # rows read, unreadable ones included
+    valid: int = 0
+    quarantined: int = 0
+    flagged: int = 0
+    batches: int = 0
+    violations: list[GateViolation] = field(default_factory=list)
+
+
+class StreamValidation:
+    """Validates one partner stream's batches in one run and applies its gates."""
+
+    def __init__(self, partner: str, stream: str, kind: str, *, run_id: str | None, gates: Gates | None = None,
+                 full_read: bool = False, validator: Any = None, expected: Sequence[str] | None = None) -> None:
+        self.partner, self.stream, self.kind, self.run_id = partner, stream, kind, run_id
+        self.gates = gates or Gates()
+        self.full_read = full_read
+        self._validator = validator
+        self._expected = None if expected is None else set(expected)
+        self.tally = StreamTally()
+
+    @property
+    def validator(self) -> Any:
+        if self._validator is None:
+            from wushe.validation.validator import validator
+
+            self._validator = validator()
+        return self._validator
+
+    def _expected_fields(self, conn: Connection) -> set[str]:
+        if self._expected is None:
+            self._expected = gate_checks.expected_fields(conn, self.partner, self.stream,
+                                                         kind_columns(self.kind).required)
+        return self._expected
+
+    def process(self, conn: Connection, batch: Batch | Sequence[Record], *, unreadable: Sequence[Unreadable] = (),
+                now: datetime | None = None) -> BatchOutcome:
+        """Validate a batch, apply the gates, write its quarantine rows and results (no commit).
+
+        Raises :class:`GateFailure` before writing anything when a gate fails.
+        """
+        if isinstance(batch, Batch):
+            records, unreadable = batch.records, [*batch.unreadable, *unreadable]
+        else:
+            records = list(batch)
+        report = self.validator.validate(records, self.kind)
+        rejected = len(report.rejected)
+        rows = len(records) + len(unreadable)
+        violations = [v for v in (
+            gate_checks.invalid_share(self.tally.quarantined + rejected + len(unreadable), self.tally.fetched + rows,
+                                      self.gates),
+            self._drift(conn, report),
+        ) if v]
+        if violations:
+            self.tally.violations.extend(violations)
+            raise GateFailure(self.partner, self.stream, violations)
+        counts = write_batch(conn, report, partner=self.partner, stream=self.stream, run_id=self.run_id,
+                             unreadable=unreadable, now=now)
+        write_results(conn, report.outcomes, partner=self.partner, stream=self.stream, kind=self.kind,
+                      run_id=self.run_id, now=now)
+        valid = report.valid_records()
+        t = self.tally
+        t.fetched += rows
+        t.valid += len(valid)
+        t.quarantined += counts.rejected
+        t.flagged += counts.flagged
+        t.batches += 1
+        return BatchOutcome(valid, counts, report)
+
+    def _drift(self, conn: Connection, report: Any) -> GateViolation | None:
+        live = sum(1 for r in report.records if not r.get("deleted"))
+        if live < self.gates.min_rows:
+            return None
+        filled = {o.field: o.checked for o in report.outcomes if o.rule_id == "CONTRACT.TYPE"}
+        required = {o.field: o.checked - o.failed for o in report.outcomes if o.rule_id == "CONTRACT.REQUIRED"}
+        filled.update(required)
+        return gate_checks.schema_drift(filled, live, self._expected_fields(conn), self.gates)
+
+    def finish(self, conn: Connection) -> dict[str, Any]:
+        """Apply the volume gate once the stream is read; returns the gate report for ``stream_run.gate``.
+
+        Raises :class:`GateFailure` when a full read collapsed against the last good full read: the
+        orchestration must then not withdraw the records this read did not return.
+        """
+        last = gate_checks.last_good_run(conn, self.partner, self.stream, full_read=True) if self.full_read else None
+        violation = gate_checks.volume(self.tally.fetched, last.fetched if last else None, self.gates) \
+            if self.full_read else None
+        if violation:
+            self.tally.violations.append(violation)
+            raise GateFailure(self.partner, self.stream, [violation])
+        return self.gate_report()
+
+    def gate_report(self) -> dict[str, Any]:
+        t = self.tally
+        return {"passed": not t.violations, "full_read": self.full_read, "fetched": t.fetched, "valid": t.valid,
+                "quarantined": t.quarantined, "flagged": t.flagged,
+                "violations": [v.as_json() for v in t.violations]}
