@@ -183,8 +183,9 @@ class Lens(ABC):
                     rule = rules[int(u[2] * len(rules))]
                     self.plant(stream, native, rule, entity, u[4])
             number = (a * (index * 2 + slot) + b) % PRIME
+            # a tombstone keeps its last content, defects included, but deletions are not validated
             yield Row(stream.name, stream.kind, self.source_id(stream, number), number, f"{prefix}{index:07d}",
-                      created, updated, deleted, native, rule)
+                      created, updated, deleted, native, None if deleted else rule)
 
     def record(self, stream: StreamSpec, row: Row, fetched_at: str) -> dict[str, Any]:
         """The contract record a perfect connector makes of a row."""

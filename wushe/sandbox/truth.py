@@ -10,7 +10,8 @@ Format (one file per partner, ``truth/{partner}.csv``, UTF-8, header row)::
 entity (``O``rganisation, ``R``esource, ``N``eed, ``V``olunteer, ``D``onation + 7 digits), equal
 for every row of every partner that describes the same entity; ``rule_id`` is empty for a valid
 row and otherwise the one error-tier rule of ``wushe.validation.catalogue`` the row breaks;
-``deleted`` is 1 for a tombstone the partner still shows.
+``deleted`` is 1 for a tombstone the partner still shows (a tombstone has no ``rule_id``: deletions
+are applied, not validated, even when the deleted row's last content was broken).
 """
 
 from __future__ import annotations
