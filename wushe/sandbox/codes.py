@@ -122,9 +122,9 @@ MOBILE_PREFIXES = (
 )
 
 
-def mobile_numbers(rng: np.random.Generator, n: int) -> list[str]:
-    """``n`` 11-digit mainland mobile numbers."""
-    prefixes = rng.integers(0, len(MOBILE_PREFIXES), n)
-    tails = rng.integers(0, 100_000_000, n)
+def mobile_numbers(rng: np.random.Generator, n: int, needed: int | None = None) -> list[str]:
+    """11-digit mainland mobile numbers: drawn for ``n``, the first ``needed`` (default all) built."""
+    prefixes = rng.integers(0, len(MOBILE_PREFIXES), n)[:needed]
+    tails = rng.integers(0, 100_000_000, n)[:needed]
     return [f"{MOBILE_PREFIXES[p]}{t:08d}" for p, t in zip(prefixes.tolist(), tails.tolist())]
 

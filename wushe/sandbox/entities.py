@@ -174,17 +174,18 @@ class Chunks:
         born = [0 if i < base else 1 + (i - base) // per_night for i in range(start, start + n)]
         life = _lifetimes(rng, n, self.sizes.DEATH_RATE * (0.3 if kind == "donation" else 1.0))
         build = getattr(self, f"_{kind}s")
-        rows = build(rng, n, start, born)
+        rows = build(rng, n, stop - start, start, born)  # draws for the whole chunk, dicts for what is needed
         for k, row in enumerate(rows):
             row["i"], row["born"], row["died"] = start + k, born[k], born[k] + life[k]
-        return rows[: stop - start]
+        return rows
 
     def n_chunks(self, kind: str, night: int) -> int:
         return -(-self.count(kind, night) // CHUNK)
 
     # --- resources -------------------------------------------------------------------------------
 
-    def _resources(self, rng: np.random.Generator, n: int, start: int, born: list[int]) -> list[dict[str, Any]]:
+    def _resources(self, rng: np.random.Generator, n: int, needed: int, start: int,
+                  born: list[int]) -> list[dict[str, Any]]:
         families = list(RESOURCE_FAMILIES)
         p = np.array([RESOURCE_FAMILIES[f][0] for f in families])
         fam = rng.choice(len(families), n, p=p / p.sum()).tolist()
@@ -192,7 +193,7 @@ class Chunks:
         targets = rng.integers(0, 1000, (n, 3)).tolist()
         created = _created(rng, n, born)
         extra = pick_communities(rng, n).tolist()
-        return [self._resource(families[fam[k]], u[k], targets[k], created[k], extra[k]) for k in range(n)]
+        return [self._resource(families[fam[k]], u[k], targets[k], created[k], extra[k]) for k in range(needed)]
 
     def _pick(self, pool: np.ndarray, x: float) -> int:
         return int(pool[int(x * len(pool))]) if len(pool) else self.orgs.charity_fund
@@ -280,17 +281,20 @@ class Chunks:
 
     # --- needs -------------------------------------------------------------------------------------
 
-    def _needs(self, rng: np.random.Generator, n: int, start: int, born: list[int]) -> list[dict[str, Any]]:
+    def _needs(self, rng: np.random.Generator, n: int, needed: int, start: int,
+                  born: list[int]) -> list[dict[str, Any]]:
         places = pick_communities(rng, n).tolist()
         u = rng.random((n, 8)).tolist()
         created = _created(rng, n, born)
         elderly = (rng.random(n) < 0.55).tolist()
         n_old = sum(elderly)
         areas = [self.places[p].district_code6 for p in places]
-        olds = iter(people(rng, n_old, areas[:n_old], min_age=60, max_age=98, today=EPOCH))
-        youngs = iter(people(rng, n - n_old, areas[n_old:], min_age=3, max_age=16, today=EPOCH))
+        old_needed = sum(elderly[:needed])
+        olds = iter(people(rng, n_old, areas[:n_old], min_age=60, max_age=98, today=EPOCH, needed=old_needed))
+        youngs = iter(people(rng, n - n_old, areas[n_old:], min_age=3, max_age=16, today=EPOCH,
+                             needed=needed - old_needed))
         out = []
-        for k in range(n):
+        for k in range(needed):
             x = u[k]
             old = elderly[k]
             wishes = WISH_TITLES["old" if old else "young"]
@@ -311,15 +315,16 @@ class Chunks:
 
     # --- volunteers --------------------------------------------------------------------------------
 
-    def _volunteers(self, rng: np.random.Generator, n: int, start: int, born: list[int]) -> list[dict[str, Any]]:
+    def _volunteers(self, rng: np.random.Generator, n: int, needed: int, start: int,
+                  born: list[int]) -> list[dict[str, Any]]:
         places = pick_communities(rng, n).tolist()
         persons = people(rng, n, [self.places[p].district_code6 for p in places], min_age=16, max_age=75,
-                         today=EPOCH, legacy_share=0.01)
+                         today=EPOCH, legacy_share=0.01, needed=needed)
         u = rng.random((n, 5)).tolist()
         created = _created(rng, n, born)
         skills = rng.integers(0, len(SKILLS), (n, 3)).tolist()
         out = []
-        for k in range(n):
+        for k in range(needed):
             x = u[k]
             team = self._pick(self.teams, x[0]) if x[1] < 0.8 and len(self.teams) else -1
             out.append({
@@ -331,13 +336,14 @@ class Chunks:
 
     # --- donations ---------------------------------------------------------------------------------
 
-    def _donations(self, rng: np.random.Generator, n: int, start: int, born: list[int]) -> list[dict[str, Any]]:
+    def _donations(self, rng: np.random.Generator, n: int, needed: int, start: int,
+                  born: list[int]) -> list[dict[str, Any]]:
         u = rng.random((n, 8)).tolist()
         created = _created(rng, n, born)
-        donor_names = person_names(rng, rng.random(n) < 0.5)
+        donor_names = person_names(rng, rng.random(n) < 0.5, needed)
         need_total = self.sizes.base("need")
         out = []
-        for k in range(n):
+        for k in range(needed):
             x = u[k]
             if x[0] < 0.55:
                 donor, personal, anonymous = self._pick(self.donors, x[1]), None, False
