@@ -118,3 +118,17 @@ def test_nights_change_one_to_three_percent(partner):
     for key in live_before & after.keys():
         if after[key]["source_updated_at"] != before[key]["source_updated_at"]:
             assert after[key]["source_updated_at"] > before[key]["source_updated_at"]
+
+
+def test_resources_and_needs_cover_every_category_and_target_group(labelled_rows):
+    from wushe.taxonomy import taxonomy
+
+    categories, groups = set(), set()
+    for rows in labelled_rows.values():
+        for record, _ in rows:
+            payload = record["payload"]
+            categories.update(payload.get("categories", []))
+            categories.add(payload.get("category"))
+            groups.update(payload.get("target_groups", []))
+    assert {t.code for t in taxonomy("resource_categories") if t.parent} <= categories
+    assert {t.code for t in taxonomy("target_groups")} <= groups

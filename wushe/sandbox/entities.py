@@ -79,6 +79,8 @@ SOCIAL_CATEGORIES = (
     "education.tutoring", "education.parenting", "education.digital", "health.mental", "legal.advice",
     "legal.mediation", "safety.anti_fraud", "safety.emergency_drill", "civic.waste_sorting", "daily.couplets",
     "food.meal_aid", "volunteering.general", "volunteering.skilled", "mobility.transport", "daily.bathing",
+    "food.child_lunch", "safety.fire", "safety.epidemic", "civic.feedback", "mobility.assistive", "employment.jobs",
+    "employment.training",
 )
 WEEKDAY_SETS = ((1, 2, 3, 4, 5), (2, 4), (1, 3, 5), (6, 7), (1, 2, 3, 4, 5, 6, 7), (3,), (6,), (2,))
 HOURS = (("09:00", "11:30"), ("14:30", "17:30"), ("09:00", "18:00"), ("08:30", "12:00"), ("19:00", "21:00"), ("10:00", "16:00"))
@@ -226,7 +228,8 @@ class Chunks:
             category = ("funds.grant", "funds.emergency_aid", "funds.education_aid")[int(u[2] * 3)]
         elif family == "fund_goods":
             provider = orgs.charity_fund
-            category = ("funds.goods", "food.festival_gift", "food.food_bank", "mobility.wheelchair")[int(u[2] * 4)]
+            category = ("funds.goods", "food.festival_gift", "food.food_bank", "mobility.wheelchair",
+                        "mobility.stair_climber")[int(u[2] * 5)]
         elif family == "social_service":
             provider = self._pick(self.social_providers, u[0])
             category = SOCIAL_CATEGORIES[int(u[2] * len(SOCIAL_CATEGORIES))]
