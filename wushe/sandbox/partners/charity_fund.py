@@ -137,6 +137,7 @@ class CharityFundLens(Lens):
             "total": total, "balance": remaining, "unit": unit,
             "startDate": r["valid_from"].isoformat(), "endDate": r["valid_to"].isoformat() if r["valid_to"] else None,
             "schedule": None if r["type"] in ("FUNDS", "GOODS") else f"{days_text(days)} {opens}-{closes}",
+            "serviceTime": None if r["type"] in ("FUNDS", "GOODS") else {"weekdays": list(days), "start": opens, "end": closes},
             "feeType": FEE_LABELS[fee_kind], "fee": fee, "feeNote": fee_note,
             "contactPhone": None if u[12] < self.profile.missing_phone else phone_style(provider.phones[-1], u[13]),
             "description": provider.description or None,
@@ -210,7 +211,9 @@ class CharityFundLens(Lens):
                 "coverage": n.get("communities") or [],
                 "capacity": {"total": number(n.get("total")), "remaining": number(n.get("balance")), "unit": n.get("unit")},
                 "cost": clean({"kind": FEE_CODES.get(n.get("feeType"), "free"), "amount": n.get("fee"), "note": n.get("feeNote")}),
-                "schedule": {"text": n["schedule"]} if n.get("schedule") else None,
+                "schedule": clean({"text": n.get("schedule"), "weekly": [
+                    {"days": n["serviceTime"]["weekdays"], "opens": n["serviceTime"]["start"], "closes": n["serviceTime"]["end"]}
+                ] if n.get("serviceTime") else None}) or None,
                 "valid_from": n.get("startDate"), "valid_to": n.get("endDate"), "phone": n.get("contactPhone"),
                 "description": n.get("description"),
             })

@@ -112,7 +112,8 @@ class MerchantsLens(Lens):
             "tag": word, "for_whom": ",".join(self.word(t, u[9], target_words) for t in r["target_groups"]),
             "price_type": PRICE_LABELS[kind], "price": price, "discount_note": note,
             "quota": total, "quota_left": max(0.0, remaining - 2 * ctx.version), "unit": unit,
-            "hours": f"{days_text(days)} {opens}-{closes}",
+            "hours": f"{days_text(days)} {opens}-{closes}", "business_days": list(days), "open_time": opens,
+            "close_time": closes,
             "closed_dates": write_date(r["closed_on"], "slash") if r["closed_on"] else None,
             "valid_from": write_date(r["valid_from"], "slash"), "valid_to": write_date(r["valid_to"], "slash"),
             "age_limit": None if age is None else (f"{age[0]}岁以上" if age[1] is None else f"{age[0]}-{age[1]}岁"),
@@ -151,6 +152,8 @@ class MerchantsLens(Lens):
             "cost": clean({"kind": PRICE_CODES.get(n.get("price_type"), "free"), "amount": number(n.get("price")),
                            "note": n.get("discount_note")}),
             "schedule": clean({"text": n.get("hours"),
+                               "weekly": [{"days": n["business_days"], "opens": n["open_time"], "closes": n["close_time"]}]
+                               if n.get("business_days") else None,
                                "exceptions": [{"date": closed, "closed": True, "note": "暂停服务"}] if closed else None}),
             "valid_from": read_date(n.get("valid_from")), "valid_to": read_date(n.get("valid_to")),
             "age_min": int(lo) if lo else None, "age_max": int(hi) if hi else None, "phone": n.get("phone"),
