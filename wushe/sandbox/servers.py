@@ -42,23 +42,38 @@ DEFAULT_PAGE = 500
 
 
 class Dataset:
-    """One partner's streams of a generated night, pre-rendered."""
+    """One partner's streams of a generated night, pre-rendered (the drifted schema on first use)."""
 
     def __init__(self, folder: Path, partner: str, streams: tuple[str, ...], order_key: str) -> None:
+        self.partner = partner
         self.records: dict[str, list[bytes]] = {}
-        self.drifted: dict[str, list[bytes]] = {}
         self.keys: dict[str, list[tuple[str, str]]] = {}
-        drift = API_DRIFT[partner]
-        old, new = drift["rename"]
-        added, value = drift["add"]
+        self._drifted: dict[str, list[bytes]] = {}
+        self._lock = threading.Lock()
         for stream in streams:
             path = folder / partner / f"{stream}.ndjson"
             rows = [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []
             id_key = next(iter(rows[0])) if rows else "id"
             rows.sort(key=lambda r: (r.get(order_key) or "", str(r[id_key])) if order_key else r[id_key])
             self.records[stream] = [orjson.dumps(r) for r in rows]
-            self.drifted[stream] = [orjson.dumps(_drift(r, old, new, added, value)) for r in rows]
             self.keys[stream] = [(r.get(order_key) or "", str(r[id_key])) for r in rows] if order_key else []
+
+    def drifted(self, stream: str) -> list[bytes]:
+        """The stream's records with one field renamed and one added (the schema-drift fault)."""
+        with self._lock:
+            if stream not in self._drifted:
+                drift = API_DRIFT[self.partner]
+                old, new = drift["rename"]
+                added, value = drift["add"]
+                self._drifted[stream] = [orjson.dumps(_drift(orjson.loads(r), old, new, added, value))
+                                         for r in self.records[stream]]
+            return self._drifted[stream]
+
+    def serve(self, stream: str, faults: Faults) -> list[bytes]:
+        """What a request sees of a stream under the current faults."""
+        if faults.empty:
+            return []
+        return self.drifted(stream) if faults.drift else self.records[stream]
 
 
 def _drift(row: dict[str, Any], old: str, new: str, added: str, value: str) -> dict[str, Any]:
@@ -187,7 +202,7 @@ class _FundHandler(_Handler):
             except Exception:
                 return self.error(400, "bad cursor")
             start = max(start, bisect.bisect_right(keys, after))
-        records = [] if server.faults.empty else (data.drifted if server.faults.drift else data.records)[stream]
+        records = data.serve(stream, server.faults)
         stop = min(start + limit, len(records))
         more = stop < len(records)
         cursor = base64.urlsafe_b64encode("|".join(keys[stop - 1]).encode()).decode() if more and stop > start else None
@@ -237,7 +252,7 @@ class _MerchantsHandler(_Handler):
         data = server.refresh()
         if not path.startswith("/open/") or stream not in data.records:
             return self.error(404, f"no such endpoint {path}")
-        records = [] if server.faults.empty else (data.drifted if server.faults.drift else data.records)[stream]
+        records = data.serve(stream, server.faults)
         if "offset" in params or "limit" in params:
             size = self.page_size(params.get("limit"))
             try:
