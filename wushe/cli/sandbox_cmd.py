@@ -31,6 +31,7 @@ def generate_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from wushe.sandbox import generate
+    from wushe.sandbox.partners import LENSES
 
     expected = int(entities * 1.12)
     started = time.perf_counter()
@@ -42,7 +43,8 @@ def generate_cmd(
     seconds = time.perf_counter() - started
     console.print(f"wrote night {night} of seed {seed} ({manifest.rows:,} rows) to {out} in {seconds:.1f} s")
     for partner, streams in manifest.counts.items():
-        console.print(f"  {partner}: " + ", ".join(f"{s} {n:,}" for s, n in streams.items()))
+        titles = {s.name: s.title_zh for s in LENSES[partner].streams}
+        console.print(f"  {partner}: " + ", ".join(f"{s} {titles[s]} {n:,}" for s, n in streams.items()))
 
 
 @sandbox_app.command("up")

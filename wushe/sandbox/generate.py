@@ -100,7 +100,7 @@ def _render(unit: tuple[str, int]) -> Rendered:
             sql_rows = out.sql.setdefault(stream.name, []) if lens.partner == "civil_affairs" else None
             head = f"{stream.name},{stream.kind},"
             n = 0
-            for row in lens._chunk_rows(stream, c, entities, False):
+            for row in lens.chunk_rows(stream, c, entities):
                 n += 1
                 if sql_rows is not None:
                     sql_rows.append(lens.row_values(stream, row.native, row))

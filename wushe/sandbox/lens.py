@@ -130,7 +130,8 @@ class Lens(ABC):
 
     # -- rows ----------------------------------------------------------------------------------------
 
-    def _chunk_rows(self, stream: StreamSpec, c: int, entities: list[Any], include_gone: bool) -> Iterator[Row]:
+    def chunk_rows(self, stream: StreamSpec, c: int, entities: list[Any]) -> Iterator[Row]:
+        """The stream's rows for world chunk ``c`` (``entities``), deleted ones where the partner keeps them."""
         world, night, profile = self.world, self.world.night, self.profile
         sid = self.streams.index(stream)
         visible = [e for e in entities if self.visible(stream, e)]
@@ -145,13 +146,12 @@ class Lens(ABC):
         seconds = np.random.default_rng([*key, 3]).integers(8 * 3600, 22 * 3600, (m, 3)).tolist()
         past_edit = np.random.default_rng([*key, 4]).integers(0, 400, m).tolist()
         a, b = self._affine(sid)
-        keep_gone = self.tombstones or include_gone
         prefix = _PREFIX[stream.source]
         for r, (k, slot) in enumerate(slots):
             entity = visible[k]
             index, born, died = _life(entity)
             deleted = died is not None and died <= night
-            if deleted and not keep_gone:
+            if deleted and not self.tombstones:
                 continue
             u = draws[r]
             # times in seconds from night 0's read; a change on night n lands during the day before it
@@ -221,8 +221,7 @@ def world_chunks_at(world: World, source: str, c: int) -> list[Any]:
     return world.chunks.chunk(source, c, world.night)
 
 
-def fan_out(world: World, targets: list[tuple[Lens, StreamSpec]], *,
-            include_gone: bool = False) -> Iterator[tuple[Lens, StreamSpec, Row]]:
+def fan_out(world: World, targets: list[tuple[Lens, StreamSpec]]) -> Iterator[tuple[Lens, StreamSpec, Row]]:
     """Rows of many partner streams, building each world chunk once for all streams that need it."""
     for source in SOURCES:
         wanted = [(lens, stream) for lens, stream in targets if stream.source == source]
@@ -231,7 +230,7 @@ def fan_out(world: World, targets: list[tuple[Lens, StreamSpec]], *,
         for c in range(chunk_count(world, source)):
             entities = world_chunks_at(world, source, c)
             for lens, stream in wanted:
-                for row in lens._chunk_rows(stream, c, entities, include_gone):
+                for row in lens.chunk_rows(stream, c, entities):
                     yield lens, stream, row
 
 
