@@ -7,7 +7,15 @@ from typing import Optional
 
 import typer
 
-from wushe.cli import contract_cmd, plugin_new_cmd, plugins_cmd, quarantine_cmd, registry_cmds, validate_cmd
+from wushe.cli import (
+    contract_cmd,
+    plugin_new_cmd,
+    plugins_cmd,
+    quarantine_cmd,
+    registry_cmds,
+    sandbox_cmd,
+    validate_cmd,
+)
 from wushe.cli.output import fail
 
 app = typer.Typer(
@@ -45,6 +53,7 @@ contract_cmd.register(app)
 plugin_new_cmd.register(app)
 quarantine_cmd.register(app)
 validate_cmd.register(app)
+sandbox_cmd.register(app)
 
 
 def run() -> None:
