@@ -14,6 +14,7 @@ from wushe.cli import (
     quarantine_cmd,
     registry_cmds,
     sandbox_cmd,
+    sync_cmds,
     validate_cmd,
 )
 from wushe.cli.output import fail
@@ -54,6 +55,7 @@ plugin_new_cmd.register(app)
 quarantine_cmd.register(app)
 validate_cmd.register(app)
 sandbox_cmd.register(app)
+sync_cmds.register(app)
 
 
 def run() -> None:

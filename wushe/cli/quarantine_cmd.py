@@ -129,22 +129,11 @@ def replay(
     item_ids: Optional[list[int]] = typer.Argument(None, help="编号 (item ids; default: every open rejected row)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="只校验，不入库 (validate only, change nothing)."),
 ) -> None:
-    """按现行规则重新校验隔离数据，通过的入库暂存 (re-validate rejected rows; stage those that now pass)."""
-    from wushe.registry.sources import write_source_records
-    from wushe.validation.quarantine import replay as run_replay
-    from wushe.validation.validator import validator
+    """按现行规则重新校验隔离数据，通过的入库合并 (re-validate rejected rows; stage and merge those that pass)."""
+    from wushe.sync.replay import replay_quarantine
 
-    check = validator()
-    eng = _engine()
-    with eng.connect() as conn, conn.begin() as tx:
-        result = run_replay(conn, check, partner=partner, ids=item_ids or None, by=_actor())
-        if result.valid and not dry_run:
-            write_source_records(conn, result.valid)
-        if dry_run:
-            tx.rollback()
-    verb = "would pass" if dry_run else "passed and were staged"
-    console.print(f"{len(result.valid)} row(s) {verb}; {result.still_invalid} still invalid; "
-                  f"{result.superseded} superseded by newer data; {result.unreadable} unreadable (need the partner)")
+    report = replay_quarantine(_engine(), partner=partner, ids=item_ids or None, by=_actor(), dry_run=dry_run)
+    console.print(report.to_markdown().split("\n\n", 1)[1].strip(), soft_wrap=True)
 
 
 @app.command("export")

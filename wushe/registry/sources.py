@@ -56,6 +56,7 @@ class Head(NamedTuple):
     version: int
     content_hash: str
     withdrawn: bool
+    stream: str | None
 
 
 @dataclass
@@ -78,7 +79,8 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-_HEADS_BY_ID = select(HEAD.c.id, HEAD.c.source_id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.withdrawn_at).where(
+_HEADS_BY_ID = select(HEAD.c.id, HEAD.c.source_id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.withdrawn_at,
+                      HEAD.c.stream).where(
     HEAD.c.partner == bindparam("partner"),
     HEAD.c.kind == bindparam("kind"),
     HEAD.c.source_id.in_(bindparam("ids", expanding=True)),
@@ -90,8 +92,8 @@ def existing_heads(conn: Connection, partner: str, kind: str, ids: Sequence[str]
     found: dict[str, Head] = {}
     for chunk in _chunks(ids):
         params = {"partner": partner, "kind": kind, "ids": list(chunk)}
-        for row_id, source_id, version, digest, withdrawn in conn.execute(_HEADS_BY_ID, params):
-            found[source_id] = Head(row_id, version, digest, withdrawn is not None)
+        for row_id, source_id, version, digest, withdrawn, stream in conn.execute(_HEADS_BY_ID, params):
+            found[source_id] = Head(row_id, version, digest, withdrawn is not None, stream)
     return found
 
 
@@ -153,8 +155,8 @@ def _write_group(
             continue
         else:
             version, change = old.version + 1, "deleted" if deleted else "updated"
-            changed.append({"b_id": old.id, "stream": stream, "version": version, "content_hash": digest,
-                            "deleted": deleted,
+            changed.append({"b_id": old.id, "stream": stream or old.stream, "version": version,
+                            "content_hash": digest, "deleted": deleted,
                             "payload": payload, "source_updated_at": _as_datetime(rec.get("source_updated_at")),
                             "fetched_at": _as_datetime(rec.get("fetched_at")), "changed_at": now,
                             "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id})
@@ -167,7 +169,8 @@ def _write_group(
         _keep_current_versions(conn, [c["b_id"] for c in changed], now)
         conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")), changed)
     for chunk in _chunks(seen):
-        conn.execute(update(HEAD).where(HEAD.c.id.in_(chunk)).values(last_seen_at=now, last_run_id=run_id, stream=stream))
+        seen_values = {"last_seen_at": now, "last_run_id": run_id, **({"stream": stream} if stream else {})}
+        conn.execute(update(HEAD).where(HEAD.c.id.in_(chunk)).values(seen_values))
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
 
 

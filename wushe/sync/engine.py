@@ -16,6 +16,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Callable
 
 from sqlalchemy import Engine
@@ -46,9 +47,11 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+# held around each batch commit, e.g. a slot of a global limit on registry writes (multi-machine)
+Guard = Callable[[], AbstractContextManager[Any]]
 
 
-def _resolve(conn: Any, touched: list[tuple[str, str, str, str]], run_id: str) -> int:
+def resolve_touched(conn: Any, touched: list[tuple[str, str, str, str]], run_id: str | None) -> int:
     """Re-resolve what a batch changed; returns how many source records were merged."""
     if not touched:
         return 0
@@ -69,6 +72,7 @@ def sync_stream(
     since: dict[str, Any] | None = None,
     deadline: float | None = None,
     progress: ProgressFn | None = None,
+    guard: Guard | None = None,
 ) -> StreamReport:
     """Sync one stream of one partner; never raises for a partner's fault (the report says it)."""
     from wushe.validation.gates import GateFailure
@@ -81,28 +85,30 @@ def sync_stream(
                              gates=partner.gates(partners.settings), full_read=full_read)
     read_started = runs.now()
     fetched = 0
-    status, error = "succeeded", None
+    status, error, transient = "succeeded", None, False
+    guard = guard or nullcontext
     try:
         for batch in connector.read(partner.config, stream, state):
-            _commit_batch(engine, partner, stream, run_id, stream_run, check, batch)
+            with guard():
+                _commit_batch(engine, partner, stream, run_id, stream_run, check, batch)
             fetched += len(batch)
             if progress:
                 progress(Progress(partner.name, stream.name, fetched, "running"))
             if deadline is not None and time.monotonic() > deadline:
                 raise SyncTimeout(f"partner {partner.name}, stream {stream.name}: stopped after "
                                   f"{partner.spec.timeout_seconds:g} s (timeout_seconds); {fetched:,} rows committed")
-        with write_transaction(engine) as conn:
+        with guard(), write_transaction(engine) as conn:
             check.finish(conn)  # the volume gate, before anything is withdrawn
             if stream.full_export:
                 gone = withdraw_unseen(conn, partner.name, stream.name, read_started, run_id=run_id)
-                merged = _resolve(conn, gone, run_id)
+                merged = resolve_touched(conn, gone, run_id)
                 runs.add_counts(conn, stream_run, withdrawn=len(gone), merged=merged)
     except GateFailure as exc:
         status, error = "gated", str(exc)
     except SyncTimeout as exc:
-        status, error = "timeout", str(exc)
+        status, error, transient = "timeout", str(exc), True
     except ConnectorError as exc:
-        status, error = "failed", str(exc.bind(partner=partner.name, stream=stream.name))
+        status, error, transient = "failed", str(exc.bind(partner=partner.name, stream=stream.name)), exc.transient
     except WusheError as exc:
         status, error = "failed", f"partner {partner.name}, stream {stream.name}: {exc}"
     except Exception as exc:  # a bug, not a partner fault: keep the other partners going, say what broke
@@ -111,7 +117,7 @@ def sync_stream(
     runs.finish_stream(engine, stream_run, status, error=error, gate=check.gate_report())
     if progress:
         progress(Progress(partner.name, stream.name, fetched, status))
-    return StreamReport(partner.name, stream.name, status, fetched=fetched, error=error)
+    return StreamReport(partner.name, stream.name, status, fetched=fetched, error=error, transient=transient)
 
 
 def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str, stream_run: int,
@@ -120,7 +126,7 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
     with write_transaction(engine) as conn:
         outcome = check.process(conn, batch)  # raises GateFailure before writing anything
         written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name)
-        merged = _resolve(conn, written.touched, run_id)
+        merged = resolve_touched(conn, written.touched, run_id)
         c = written.counts
         runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid),
                         quarantined=outcome.quarantine.rejected, new=c.new, updated=c.updated,
@@ -137,6 +143,7 @@ def sync_partner(
     streams: list[str] | None = None,
     since: dict[str, Any] | None = None,
     progress: ProgressFn | None = None,
+    guard: Guard | None = None,
 ) -> list[StreamReport]:
     """Sync the (selected) streams of one partner, after checking it is reachable."""
     deadline = time.monotonic() + partner.spec.timeout_seconds
@@ -154,19 +161,20 @@ def sync_partner(
         return [_failed_before_reading(engine, run_id, partner, "(setup)", str(exc), progress)]
     if not result.ok:
         message = f"partner {partner.name} is not reachable: {result.message}"
-        return [_failed_before_reading(engine, run_id, partner, s.name, message, progress) for s in chosen]
+        return [_failed_before_reading(engine, run_id, partner, s.name, message, progress, transient=True)
+                for s in chosen]
     return [sync_stream(engine, partner, connector, s, run_id, partners, since=since, deadline=deadline,
-                        progress=progress)
+                        progress=progress, guard=guard)
             for s in chosen]
 
 
 def _failed_before_reading(engine: Engine, run_id: str, partner: Partner, stream: str, message: str,
-                           progress: ProgressFn | None) -> StreamReport:
+                           progress: ProgressFn | None, *, transient: bool = False) -> StreamReport:
     stream_run = runs.start_stream(engine, run_id, partner.name, stream)
     runs.finish_stream(engine, stream_run, "failed", error=message)
     if progress:
         progress(Progress(partner.name, stream, 0, "failed"))
-    return StreamReport(partner.name, stream, "failed", error=message)
+    return StreamReport(partner.name, stream, "failed", error=message, transient=transient)
 
 
 def run_sync(
@@ -175,6 +183,7 @@ def run_sync(
     names: list[str] | None = None,
     *,
     trigger: str = "cli",
+    since: dict[str, Any] | None = None,
     progress: ProgressFn | None = None,
     notify: bool = True,
 ) -> SyncReport:
@@ -185,7 +194,8 @@ def run_sync(
     selected = partners.select(names)
     run_id = runs.start_run(engine, trigger)
     with ThreadPoolExecutor(max_workers=partners.settings.concurrency, thread_name_prefix="wushe-sync") as pool:
-        for future in [pool.submit(sync_partner, engine, p, run_id, partners, progress=progress) for p in selected]:
+        jobs = [pool.submit(sync_partner, engine, p, run_id, partners, since=since, progress=progress) for p in selected]
+        for future in jobs:
             future.result()
     report = runs.finish_run(engine, run_id)
     if notify:

@@ -39,6 +39,7 @@ class StreamReport:
     withdrawn: int = 0
     seconds: float = 0.0
     error: str | None = None
+    transient: bool = False  # the failure may go away by itself (partner down, 5xx, timeout)
 
     @property
     def failed(self) -> bool:

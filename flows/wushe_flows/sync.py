@@ -1,0 +1,149 @@
+"""The flows: nightly sync of every partner, one partner (reruns), backfill, quarantine replay.
+
+Tasks are per partner (plus one for the cross-partner pass), never per record. A partner task
+retries only on transient faults (a partner that is down or answering 5xx); its timeout is the
+partner's ``timeout_seconds`` from the partners file. Each partner's batches commit as they go, so
+a retry or a rerun continues from the committed cursor.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.futures import wait
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from wushe.config import load_partners
+from wushe.registry.db import engine
+from wushe.sync import engine as core
+from wushe.sync import runs
+from wushe.sync.notify import notify_finished
+from wushe.sync.report import SyncReport
+
+REGISTRY_WRITES = "wushe-registry-writes"  # optional global concurrency limit (see deployments/README.md)
+MAX_PARTNER_THREADS = 32
+
+
+class TransientPartnerFailure(RuntimeError):
+    """A partner stream failed for a reason worth retrying (down, timing out, 5xx)."""
+
+
+class PartnerFailure(RuntimeError):
+    """A partner stream failed for a reason a retry will not fix (bad data, gate, config)."""
+
+
+def _retry_only_transient(task: Any, task_run: Any, state: State) -> bool:
+    try:
+        state.result()
+    except TransientPartnerFailure:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def _write_guard() -> AbstractContextManager[Any]:
+    """Hold a slot of the global registry-write limit while committing a batch, when ops created one."""
+    from prefect.concurrency.sync import concurrency
+
+    try:
+        return concurrency(REGISTRY_WRITES, occupy=1, strict=False)
+    except Exception:  # no server-side limit configured: nothing to hold
+        return nullcontext()
+
+
+_slots: dict[str, threading.BoundedSemaphore] = {}
+
+
+@task(retries=2, retry_delay_seconds=[30, 120], retry_condition_fn=_retry_only_transient)
+def sync_partner_task(config: str, partner: str, run_id: str, streams: list[str] | None = None,
+                      since: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Sync one partner into the registry; fails (and maybe retries) when a stream failed."""
+    partners = load_partners(config)
+    slot = _slots.get(run_id) or nullcontext()
+    with slot:
+        reports = core.sync_partner(engine(), partners.get(partner), run_id, partners, streams=streams, since=since,
+                                    guard=_write_guard)
+    failed = [r for r in reports if r.failed]
+    if failed:
+        message = "; ".join(f"{r.stream}: {r.status}: {r.error}" for r in failed)
+        raise (TransientPartnerFailure if all(r.transient for r in failed) else PartnerFailure)(message)
+    return [vars(r) for r in reports]
+
+
+@task
+def cross_partner_task(run_id: str) -> dict[str, Any]:
+    """Links between kinds across partners, once every partner is in."""
+    return core.cross_partner_pass(engine(), run_id)
+
+
+def _finish(run_id: str, error: str | None = None) -> State:
+    report: SyncReport = runs.finish_run(engine(), run_id, error=error)
+    create_markdown_artifact(report.to_markdown(), key="wushe-sync-report",
+                             description=f"wushe sync {report.run_id}: {report.status}")
+    notify_finished(report)
+    if report.failed:
+        return Failed(message=f"sync {run_id} {report.status}; failed partners: {', '.join(report.failed_partners)}")
+    return Completed(message=f"sync {run_id} {report.status}")
+
+
+@flow(name="wushe-nightly-sync", task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARTNER_THREADS),
+      log_prints=True)
+def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = None) -> State:
+    """Every enabled partner (or the named ones), concurrently up to ``settings.concurrency``."""
+    cfg = load_partners(config)
+    selected = cfg.select(partners)
+    run_id = runs.start_run(engine(), "prefect", flow_run_id=str(flow_run.id) if flow_run.id else None)
+    _slots[run_id] = threading.BoundedSemaphore(cfg.settings.concurrency)
+    try:
+        futures = [
+            sync_partner_task.with_options(name=f"sync-{p.name}", timeout_seconds=p.spec.timeout_seconds + 60)
+            .submit(config, p.name, run_id)
+            for p in selected
+        ]
+        wait(futures)
+        cross_partner_task.submit(run_id).result(raise_on_failure=False)
+    finally:
+        _slots.pop(run_id, None)
+    return _finish(run_id)
+
+
+@flow(name="wushe-sync-partner", log_prints=True)
+def sync_partner(partner: str, config: str = "partners.yaml", streams: list[str] | None = None) -> State:
+    """One partner now: the rerun ops reach for after fixing a partner's feed."""
+    run_id = runs.start_run(engine(), "prefect-partner", flow_run_id=str(flow_run.id) if flow_run.id else None)
+    partner_cfg = load_partners(config).get(partner)
+    state = sync_partner_task.with_options(timeout_seconds=partner_cfg.spec.timeout_seconds + 60).submit(
+        config, partner, run_id, streams).wait()
+    get_run_logger().info("partner %s finished in state %s", partner, state)
+    cross_partner_task.submit(run_id).result(raise_on_failure=False)
+    return _finish(run_id)
+
+
+@flow(name="wushe-backfill", log_prints=True)
+def backfill(partner: str, since: datetime | None = None, config: str = "partners.yaml") -> State:
+    """Read a partner again from ``since`` (from the beginning when empty), whatever its cursors say."""
+    from wushe.toolkit.incremental import Watermark
+
+    run_id = runs.start_run(engine(), "backfill", flow_run_id=str(flow_run.id) if flow_run.id else None)
+    start = Watermark(since).to_state() if since else {}
+    sync_partner_task.with_options(retries=0).submit(config, partner, run_id, None, start).wait()
+    cross_partner_task.submit(run_id).result(raise_on_failure=False)
+    return _finish(run_id)
+
+
+@flow(name="wushe-replay-quarantine", log_prints=True)
+def replay_quarantine(partner: str | None = None) -> dict[str, Any]:
+    """Re-validate a partner's quarantined rows under today's rules; stage and merge those that pass."""
+    from wushe.sync.replay import replay_quarantine as replay
+
+    result = replay(engine(), partner=partner, by="prefect")
+    create_markdown_artifact(result.to_markdown(), key="wushe-quarantine-replay")
+    return vars(result)
