@@ -96,33 +96,64 @@ def _finish(run_id: str, error: str | None = None) -> State:
 
 @flow(name="wushe-nightly-sync", task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARTNER_THREADS),
       log_prints=True)
-def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = None) -> State:
-    """Every enabled partner (or the named ones), concurrently up to ``settings.concurrency``."""
+def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = None, fan_out: bool = False) -> State:
+    """Every enabled partner (or the named ones), then the cross-partner pass and the report.
+
+    Partners run as tasks of this flow, ``settings.concurrency`` at a time; with ``fan_out`` each
+    runs as its own ``partner-NAME`` deployment run, so a pool of workers shares them.
+    """
     cfg = load_partners(config)
     selected = cfg.select(partners)
-    run_id = runs.start_run(engine(), "prefect", flow_run_id=str(flow_run.id) if flow_run.id else None)
-    _slots[run_id] = threading.BoundedSemaphore(cfg.settings.concurrency)
-    try:
-        futures = [
-            sync_partner_task.with_options(name=f"sync-{p.name}", timeout_seconds=p.spec.timeout_seconds + 60)
-            .submit(config, p.name, run_id)
-            for p in selected
-        ]
-        wait(futures)
-        cross_partner_task.submit(run_id).result(raise_on_failure=False)
-    finally:
-        _slots.pop(run_id, None)
+    run_id = runs.start_run(engine(), "prefect", flow_run_id=_flow_run_id())
+    if fan_out:
+        _fan_out(config, [p.name for p in selected], run_id)
+    else:
+        _slots[run_id] = threading.BoundedSemaphore(cfg.settings.concurrency)
+        try:
+            futures = [
+                sync_partner_task.with_options(name=f"sync-{p.name}", timeout_seconds=p.spec.timeout_seconds + 60)
+                .submit(config, p.name, run_id)
+                for p in selected
+            ]
+            wait(futures)
+        finally:
+            _slots.pop(run_id, None)
+    cross_partner_task.submit(run_id).result(raise_on_failure=False)
     return _finish(run_id)
 
 
+def _fan_out(config: str, names: list[str], run_id: str) -> None:
+    """One deployment run per partner, all started at once, then waited for."""
+    from prefect.deployments import run_deployment
+    from prefect.flow_runs import wait_for_flow_run
+
+    started = [
+        run_deployment(f"wushe-sync-partner/partner-{name}", timeout=0,
+                       parameters={"partner": name, "config": config, "run_id": run_id})
+        for name in names
+    ]
+    for flow_run_ in started:
+        wait_for_flow_run(flow_run_.id, timeout=None, log_states=True)
+
+
+def _flow_run_id() -> str | None:
+    return str(flow_run.id) if flow_run.id else None
+
+
 @flow(name="wushe-sync-partner", log_prints=True)
-def sync_partner(partner: str, config: str = "partners.yaml", streams: list[str] | None = None) -> State:
-    """One partner now: the rerun ops reach for after fixing a partner's feed."""
-    run_id = runs.start_run(engine(), "prefect-partner", flow_run_id=str(flow_run.id) if flow_run.id else None)
+def sync_partner(partner: str, config: str = "partners.yaml", streams: list[str] | None = None,
+                 run_id: str | None = None) -> State:
+    """One partner now (a rerun), or one partner of a fanned-out nightly run when ``run_id`` is given."""
+    own_run = run_id is None
+    run_id = run_id or runs.start_run(engine(), "prefect-partner", flow_run_id=_flow_run_id())
     partner_cfg = load_partners(config).get(partner)
-    state = sync_partner_task.with_options(timeout_seconds=partner_cfg.spec.timeout_seconds + 60).submit(
-        config, partner, run_id, streams).wait()
-    get_run_logger().info("partner %s finished in state %s", partner, state)
+    future = sync_partner_task.with_options(timeout_seconds=partner_cfg.spec.timeout_seconds + 60).submit(
+        config, partner, run_id, streams)
+    future.wait()
+    state = future.state
+    get_run_logger().info("partner %s finished in state %s", partner, state.type.value)
+    if not own_run:  # the nightly run that started this one reports for all partners
+        return state
     cross_partner_task.submit(run_id).result(raise_on_failure=False)
     return _finish(run_id)
 
@@ -132,9 +163,9 @@ def backfill(partner: str, since: datetime | None = None, config: str = "partner
     """Read a partner again from ``since`` (from the beginning when empty), whatever its cursors say."""
     from wushe.toolkit.incremental import Watermark
 
-    run_id = runs.start_run(engine(), "backfill", flow_run_id=str(flow_run.id) if flow_run.id else None)
+    run_id = runs.start_run(engine(), "backfill", flow_run_id=_flow_run_id())
     start = Watermark(since).to_state() if since else {}
-    sync_partner_task.with_options(retries=0).submit(config, partner, run_id, None, start).wait()
+    sync_partner_task.with_options(retries=0).submit(config, partner, run_id, None, start).wait()  # state in the report
     cross_partner_task.submit(run_id).result(raise_on_failure=False)
     return _finish(run_id)
 
