@@ -1,0 +1,204 @@
+"""Normalisation for comparison: the stored values stay as received, only match features change.
+
+Text is folded first (NFKC turns full-width forms half-width, OpenCC turns traditional characters
+simplified, case and punctuation go). An organisation name is then split into the parts that mean
+different things: the *stem* (the distinctive name), the *entity type* (基金会, 协会...), and the
+*branch* (园岭支行). Legal forms and region prefixes are removed by anchored longest-first rules that
+never empty a name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Iterable
+
+from wushe.resolution.vocabulary import alternation, vocabulary
+
+_NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
+_BRACKETED = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
+_NUMERAL_CJK = str.maketrans("〇", "0")
+_BATCH = 20_000  # strings per OpenCC call: one call per batch keeps conversion at C speed
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str | None) -> str:
+    """NFKC, traditional → simplified, lower case, punctuation and spaces removed."""
+    if not text:
+        return ""
+    return _fold_converted(_converter().convert(_prefold(text)))
+
+
+def fold_many(texts: Iterable[str | None]) -> list[str]:
+    """:func:`fold` for many strings at once (OpenCC converts whole batches)."""
+    pre = [_prefold(t) if t else "" for t in texts]
+    out: list[str] = []
+    convert = _converter().convert
+    for start in range(0, len(pre), _BATCH):
+        chunk = pre[start : start + _BATCH]
+        converted = convert("\n".join(chunk)).split("\n")
+        out.extend(_fold_converted(t) for t in converted)
+    return out
+
+
+def _prefold(text: str) -> str:
+    # newlines separate a batch for OpenCC, so none may remain inside a value
+    return unicodedata.normalize("NFKC", text).replace("\n", " ").replace("\r", " ")
+
+
+def _fold_converted(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower().translate(_NUMERAL_CJK)
+    return _NOT_WORD.sub("", _unbracket(text))
+
+
+def _unbracket(text: str) -> str:
+    """Drop a bracketed region or legal form (腾讯科技(深圳)有限公司); keep other bracketed words."""
+    voc = vocabulary()
+
+    def replace(match: re.Match[str]) -> str:
+        inner = _NOT_WORD.sub("", match.group(1))
+        if inner in voc.regions or inner in voc.legal_forms:
+            return ""
+        return inner[:-1] + "分店" if inner.endswith("店") and not inner.endswith("分店") and len(inner) > 1 else inner
+
+    return _BRACKETED.sub(replace, text)
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """An organisation name taken apart for comparison."""
+
+    stem: str  # the distinctive name, e.g. 建设银行 → 建设 is not split further
+    entity_type: str  # 基金会, 协会, 银行... or ""
+    branch: str  # the branch designation, e.g. 园岭支行, or "" for a head office or a single site
+    core: str  # stem with frequent type and industry words removed; never empty
+
+    @property
+    def key(self) -> str:
+        """The whole comparable name; equal keys mean the same name up to form and place."""
+        return f"{self.stem}{self.entity_type}|{self.branch}"
+
+
+class _Rules:
+    """Compiled patterns of the vocabulary, built once per process."""
+
+    def __init__(self) -> None:
+        voc = vocabulary()
+        self.voc = voc
+        self.synonyms = re.compile(alternation(list(voc.synonyms))) if voc.synonyms else None
+        places = list(voc.regions) + list(voc.country_prefixes) + list(voc.subdistricts)
+        self.leading_place = re.compile(f"^(?:{alternation(places)})")
+        self.brand = re.compile(f"^(?:{alternation(list(voc.brand_aliases))})") if voc.brand_aliases else None
+        self.branch = re.compile(f"(?:{alternation(voc.branch_words)})$")
+        self.legal = re.compile(f"(?:{alternation(voc.legal_forms)})")
+        self.legal_end = re.compile(f"(?:{alternation(voc.legal_forms)})+$")
+        self.place_end = re.compile(f"(?:{alternation(list(voc.regions))})$")
+        self.locality_end = re.compile(f"(?:{alternation(list(voc.localities | voc.regions))})$")
+        self.shop_branch = re.compile(f"(?:{alternation(list(voc.localities | voc.regions))})店$")
+        self.level_suffix = re.compile(r"(?<=..)(?:市|区|县|省)$")
+        self.entity_end = re.compile(f"(?:{alternation(voc.entity_types)})$")
+        self.entity_any = re.compile(alternation(voc.entity_types))
+        self.common = re.compile(alternation(voc.common_tokens))
+
+
+@cache
+def _rules() -> _Rules:
+    return _Rules()
+
+
+def _strip_leading_places(text: str, rules: _Rules) -> str:
+    """Remove region prefixes while more than a bare type word (and at least two characters) remains."""
+    while True:
+        match = rules.leading_place.match(text)
+        if not match:
+            return text
+        rest = text[match.end() :]
+        bare = rules.legal_end.sub("", rest)
+        if len(bare) < 2 or bare in rules.voc.keep_place_before or rules.entity_end.fullmatch(bare):
+            return text
+        text = rest
+
+
+def _strip_legal_form(text: str, rules: _Rules) -> str:
+    """Remove trailing legal forms, and a region written just before them; never empty the name."""
+    match = rules.legal_end.search(text)
+    if not match or match.start() < 2:
+        return text
+    text = text[: match.start()]
+    place = rules.place_end.search(text)
+    if place and place.start() >= 2:
+        text = text[: place.start()]
+    return text
+
+
+def _split_branch(text: str, rules: _Rules) -> tuple[str, str]:
+    """(head, branch designation) of a name ending in a branch word; (text, "") otherwise."""
+    match = rules.branch.search(text)
+    if not match or match.start() < 2:
+        shop = rules.shop_branch.search(text)
+        if not shop or shop.start() < 2:
+            return text, ""
+        return text[: shop.start()], rules.level_suffix.sub("", text[shop.start() : -1]) + "分店"
+    word, body = match.group(0), text[: match.start()]
+    legal = None
+    for legal in rules.legal.finditer(body):
+        pass
+    if legal is not None and legal.start() >= 2:
+        head, place = body[: legal.start()], body[legal.end() :]
+    else:
+        head, place = _split_head_place(body, rules)
+    place = rules.level_suffix.sub("", _strip_leading_places(place, rules)) if place else place
+    return head, place + word
+
+
+def _split_head_place(body: str, rules: _Rules) -> tuple[str, str]:
+    """Find where the organisation's own name ends and the branch's place begins."""
+    typed = None
+    for typed in rules.entity_any.finditer(body):
+        pass
+    if typed is not None and typed.end() < len(body) and typed.start() >= 1:
+        return body[: typed.end()], body[typed.end() :]
+    locality = rules.locality_end.search(body)
+    if locality and locality.start() >= 2:
+        return body[: locality.start()], body[locality.start() :]
+    return body, ""
+
+
+@lru_cache(maxsize=1 << 18)
+def org_name_parts(folded: str) -> NameParts:
+    """Take a folded organisation name apart (see :func:`fold`)."""
+    rules = _rules()
+    text = folded
+    if rules.synonyms is not None:
+        text = rules.synonyms.sub(lambda m: rules.voc.synonyms[m.group(0)], text)
+    text = _strip_leading_places(text, rules)
+    if rules.brand is not None:
+        text = rules.brand.sub(lambda m: rules.voc.brand_aliases[m.group(0)], text, count=1)
+    head, branch = _split_branch(text, rules)
+    head = _strip_leading_places(_strip_legal_form(head, rules), rules)
+    entity = rules.entity_end.search(head)
+    stem, entity_type = head, ""
+    if entity and entity.start() >= 2:
+        stem, entity_type = head[: entity.start()], entity.group(0)
+    elif entity and entity.start() == 0:
+        entity_type = entity.group(0)
+    core = rules.common.sub("", stem) or stem
+    return NameParts(stem or folded, entity_type, branch, core)
+
+
+def person_name(folded: str) -> str:
+    """A person's name for comparison: folded, with no separator dots (阿依古丽·买买提)."""
+    return folded.replace("·", "")
+
+
+def address_key(folded: str) -> str:
+    """An address for comparison: folded, with the region prefix (广东省深圳市福田区) removed."""
+    return _strip_leading_places(folded, _rules()) if folded else folded
