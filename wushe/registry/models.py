@@ -197,6 +197,40 @@ class GoldenEvent(Base):
     at: Mapped[datetime]
 
 
+class MatchKey(Base):
+    """The persistent blocking index: which source records carry which blocking key (a 64-bit hash).
+
+    A nightly delta finds its comparison candidates here instead of re-blocking the registry.
+    """
+
+    __tablename__ = "match_key"
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"), primary_key=True, index=True)
+
+
+class MatchModel(Base):
+    """The matcher's learned Fellegi-Sunter parameters for one record kind, reused by deltas."""
+
+    __tablename__ = "match_model"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    params: Mapped[dict[str, Any]]
+    trained_at: Mapped[datetime]
+    run_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class GoldenLink(Base):
+    """A link between golden records of different kinds: a resource's provider, a volunteer's team,
+    a donation's donor, recipient or need. Derived from a source record's reference."""
+
+    __tablename__ = "golden_link"
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    golden_id: Mapped[str] = mapped_column(String(40), index=True)
+    target_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[dict[str, Any] | None]
+
+
 class Override(Base):
     """A steward's decision that wins over the matcher: always link, never link, or split.
 

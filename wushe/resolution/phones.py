@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from wushe.resolution.vocabulary import vocabulary
 
+# an extension (转801, ext. 801, or -801 after a complete number), tried only when the whole is no number
 _EXTENSION = re.compile(r"(?:转|ext\.?|x|分机|-\d{1,5}$).*$", re.IGNORECASE)
 _NON_DIGIT = re.compile(r"\D")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -24,7 +25,14 @@ def to_e164(raw: str | None, division_code: str | None = None) -> str | None:
     if not raw:
         return None
     text = str(raw).strip()
-    digits = _NON_DIGIT.sub("", _strip_extension(text))
+    found = _complete(_NON_DIGIT.sub("", text), division_code)
+    if found is None:
+        head = _EXTENSION.sub("", text)
+        found = _complete(_NON_DIGIT.sub("", head), division_code) if head != text else None
+    return found
+
+
+def _complete(digits: str, division_code: str | None) -> str | None:
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) >= 10:
             rest = digits[len(prefix) :]
@@ -40,8 +48,3 @@ def to_e164(raw: str | None, division_code: str | None = None) -> str | None:
             return "+86" + area + digits
     return None
 
-
-def _strip_extension(text: str) -> str:
-    """Drop an extension (转801, -801 after a full number); keep the number itself."""
-    head = _EXTENSION.sub("", text)
-    return head if len(_NON_DIGIT.sub("", head)) >= 7 else text

@@ -1,0 +1,135 @@
+"""Match features of source records, one column per feature, computed once per record.
+
+What is compared is derived from what is true of Chinese names and people in general: an
+organisation name's stem, entity type and branch; phones in E.164; valid credit codes; a person's
+name, its pinyin, birth date and keyed ID-number hash. Stored payloads are never changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from wushe.resolution.identifiers import clean_credit_code, credit_code_valid
+from wushe.resolution.normalize import address_key, fold, fold_many, org_name_parts, person_name
+from wushe.resolution.phones import to_e164
+from wushe.resolution.phonetic import pinyin_key
+from wushe.resolution.records import SourceFrame
+
+
+def _division(value: Any) -> str:
+    text = str(value or "").strip()
+    return text if text.isdigit() and len(text) in (6, 12) else ""
+
+
+def organization_features(src: SourceFrame) -> pd.DataFrame:
+    payloads = src.payloads
+    names = fold_many(p.get("name") for p in payloads)
+    parts = [org_name_parts(n) for n in names]
+    divisions = [_division(p.get("division_code")) for p in payloads]
+    codes = [clean_credit_code(p.get("credit_code")) for p in payloads]
+    phones = [
+        tuple(sorted({e for e in (to_e164(str(x), d) for x in (p.get("phones") or [])) if e}))
+        for p, d in zip(payloads, divisions)
+    ]
+    addresses = fold_many(p.get("address") for p in payloads)
+    return pd.DataFrame(
+        {
+            "name_key": [x.key for x in parts],
+            "stem": [x.stem for x in parts],
+            "etype": [x.entity_type for x in parts],
+            "branch": [x.branch for x in parts],
+            "core": [x.core for x in parts],
+            "pinyin": [pinyin_key(x.stem + x.entity_type) + "|" + pinyin_key(x.branch) for x in parts],
+            "credit": [c if credit_code_valid(c) else "" for c in codes],
+            "phones": phones,
+            "address": [address_key(a) for a in addresses],
+            "division": divisions,
+            "district": [d[:6] for d in divisions],
+        }
+    )
+
+
+def volunteer_features(src: SourceFrame) -> pd.DataFrame:
+    payloads = src.payloads
+    names = [person_name(n) for n in fold_many(p.get("name") for p in payloads)]
+    divisions = [_division(p.get("division_code")) for p in payloads]
+    return pd.DataFrame(
+        {
+            "name": names,
+            "pinyin": [pinyin_key(n) for n in names],
+            "id_hash": [str(p.get("id_number_hash") or "") for p in payloads],
+            "phone": [to_e164(p.get("phone"), d) or "" for p, d in zip(payloads, divisions)],
+            "birth": [str(p.get("birth_date") or "")[:10] for p in payloads],
+            "gender": [str(p.get("gender") or "") for p in payloads],
+            "division": divisions,
+            "district": [d[:6] for d in divisions],
+        }
+    )
+
+
+def _ref_text(ref: Any) -> str:
+    """A reference as comparable text: credit code, else folded name, else partner id."""
+    if not isinstance(ref, dict):
+        return ""
+    code = clean_credit_code(ref.get("credit_code"))
+    if code:
+        return "cc:" + code
+    if ref.get("name"):
+        return "nk:" + org_name_parts(fold(ref["name"])).key
+    if ref.get("source_id"):
+        return f"id:{ref.get('partner') or ''}/{ref['source_id']}"
+    return ""
+
+
+def resource_features(src: SourceFrame) -> pd.DataFrame:
+    payloads = src.payloads
+    names = fold_many(p.get("name") for p in payloads)
+    return pd.DataFrame(
+        {
+            "identity": [
+                f"{_ref_text(p.get('provider'))}|{n}|{p.get('resource_type') or ''}" if _ref_text(p.get("provider")) else ""
+                for p, n in zip(payloads, names)
+            ],
+        }
+    )
+
+
+def need_features(src: SourceFrame) -> pd.DataFrame:
+    payloads = src.payloads
+    titles = fold_many(p.get("title") for p in payloads)
+    return pd.DataFrame(
+        {
+            "identity": [
+                f"{p['requester_key']}|{t}|{_division(p.get('division_code'))}" if p.get("requester_key") else ""
+                for p, t in zip(payloads, titles)
+            ],
+        }
+    )
+
+
+def donation_features(src: SourceFrame) -> pd.DataFrame:
+    payloads = src.payloads
+
+    def identity(p: dict[str, Any]) -> str:
+        donor = _ref_text(p.get("donor"))
+        if not donor or p.get("amount") is None or not p.get("donated_on"):
+            return ""
+        return f"{donor}|{float(p['amount']):.2f}|{p['donated_on']}|{_ref_text(p.get('recipient'))}"
+
+    return pd.DataFrame({"identity": [identity(p) for p in payloads]})
+
+
+FEATURES: dict[str, Callable[[SourceFrame], pd.DataFrame]] = {
+    "organization": organization_features,
+    "volunteer": volunteer_features,
+    "resource": resource_features,
+    "need": need_features,
+    "donation": donation_features,
+}
+
+
+def features(src: SourceFrame) -> pd.DataFrame:
+    """The feature frame of ``src`` (row-aligned with ``src.frame``)."""
+    return FEATURES[src.kind](src)

@@ -1,0 +1,125 @@
+"""The Fellegi-Sunter model: how much each level of agreement says, learned without labels.
+
+Among candidate pairs there are two populations, matches and non-matches; each comparison's level
+is drawn from one distribution per population (m and u), independently given the population. EM
+estimates m, u and the share of matches from the data itself (Winkler; Splink does the same), so
+the weights fit a data set nobody has seen instead of thresholds tuned to one sandbox. The pairs
+are reduced to their distinct level patterns first, so EM costs nothing at a million pairs.
+
+Small inputs (a delta, a unit test) keep the stored parameters of the last full run, or the
+defaults below when there is none; the defaults encode the same general knowledge as the
+comparisons (a shared valid credit code or phone is strong, a common exact name is not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from wushe.resolution.comparison import LEVELS
+
+MIN_PAIRS_TO_LEARN = 2000
+SMOOTHING = 1e-4
+
+# m then u, per level ascending (level 0 = disagreement)
+DEFAULTS: dict[str, tuple[float, dict[str, tuple[list[float], list[float]]]]] = {
+    "organization": (0.3, {
+        "name": ([0.01, 0.03, 0.08, 0.18, 0.70], [0.55, 0.25, 0.12, 0.05, 0.03]),
+        "credit_code": ([0.01, 0.99], [0.95, 0.05]),
+        "phone": ([0.2, 0.8], [0.97, 0.03]),
+        "address": ([0.1, 0.2, 0.7], [0.85, 0.1, 0.05]),
+        "division": ([0.1, 0.15, 0.75], [0.6, 0.25, 0.15]),
+        "entity_type": ([0.02, 0.98], [0.3, 0.7]),
+    }),
+    "volunteer": (0.3, {
+        "name": ([0.02, 0.05, 0.08, 0.85], [0.5, 0.1, 0.1, 0.3]),
+        "id_number": ([0.01, 0.99], [0.99, 0.01]),
+        "phone": ([0.1, 0.9], [0.99, 0.01]),
+        "birth_date": ([0.03, 0.07, 0.9], [0.9, 0.05, 0.05]),
+        "gender": ([0.02, 0.98], [0.5, 0.5]),
+        "division": ([0.1, 0.15, 0.75], [0.5, 0.3, 0.2]),
+    }),
+    "identity": (0.5, {"identity": ([0.001, 0.999], [0.999, 0.001])}),
+}
+
+
+@dataclass
+class MatchModel:
+    family: str
+    prior: float  # share of matches among candidate pairs
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    trained_pairs: int = 0
+
+    @classmethod
+    def default(cls, family: str) -> "MatchModel":
+        prior, table = DEFAULTS[family]
+        return cls(family, prior, {c: np.array(m) for c, (m, _) in table.items()},
+                   {c: np.array(u) for c, (_, u) in table.items()})
+
+    def comparison_weights(self, levels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """log2(m/u) of each pair's level per comparison; 0 where a side is missing."""
+        out: dict[str, np.ndarray] = {}
+        for name, level in levels.items():
+            table = np.log2(self.m[name] / self.u[name])
+            out[name] = np.where(level >= 0, table[np.clip(level, 0, None)], 0.0)
+        return out
+
+    def score(self, levels: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """(match probability, per-comparison weights) of each pair."""
+        parts = self.comparison_weights(levels)
+        total = np.log2(self.prior / (1 - self.prior)) + sum(parts.values())
+        return 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60))), parts
+
+    def to_params(self) -> dict[str, Any]:
+        return {"family": self.family, "prior": self.prior, "trained_pairs": self.trained_pairs,
+                "m": {c: v.tolist() for c, v in self.m.items()}, "u": {c: v.tolist() for c, v in self.u.items()}}
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "MatchModel":
+        return cls(params["family"], params["prior"], {c: np.array(v) for c, v in params["m"].items()},
+                   {c: np.array(v) for c, v in params["u"].items()}, params.get("trained_pairs", 0))
+
+
+def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40) -> MatchModel:
+    """EM over the distinct level patterns of the pairs, starting from the defaults."""
+    model = MatchModel.default(family)
+    names = list(LEVELS[family])
+    n_pairs = len(next(iter(levels.values()))) if levels else 0
+    if n_pairs < MIN_PAIRS_TO_LEARN:
+        return model
+    stacked = np.stack([levels[n] for n in names], axis=1)
+    patterns, counts = np.unique(stacked, axis=0, return_counts=True)
+    counts = counts.astype(np.float64)
+    for _ in range(iterations):
+        log_m = np.zeros(len(patterns))
+        log_u = np.zeros(len(patterns))
+        for k, name in enumerate(names):
+            level = patterns[:, k]
+            seen = level >= 0
+            log_m[seen] += np.log(model.m[name][level[seen]])
+            log_u[seen] += np.log(model.u[name][level[seen]])
+        odds = np.log(model.prior) + log_m - np.log1p(-model.prior) - log_u
+        post = 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
+        matched, unmatched = counts * post, counts * (1 - post)
+        model.prior = float(np.clip(matched.sum() / counts.sum(), 1e-4, 0.99))
+        for k, name in enumerate(names):
+            level = patterns[:, k]
+            seen = level >= 0
+            size = LEVELS[family][name]
+            m = np.bincount(level[seen], weights=matched[seen], minlength=size) + SMOOTHING
+            u = np.bincount(level[seen], weights=unmatched[seen], minlength=size) + SMOOTHING
+            model.m[name], model.u[name] = m / m.sum(), u / u.sum()
+    model.trained_pairs = n_pairs
+    return _orient(model, names)
+
+
+def _orient(model: MatchModel, names: list[str]) -> MatchModel:
+    """EM's two classes are unlabelled: the match class is the one where names agree fully."""
+    top = LEVELS[model.family][names[0]] - 1
+    if model.m[names[0]][top] < model.u[names[0]][top]:
+        model.m, model.u = model.u, model.m
+        model.prior = 1 - model.prior
+    return model
