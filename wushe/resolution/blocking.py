@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from wushe.registry.bulk import insert_rows
 from wushe.registry.models import MatchKey, SourceRecord
@@ -63,6 +63,7 @@ def _volunteer_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
             add_row(i), add_key("v:id:" + id_hash)
         if phone:
             add_row(i), add_key("v:ph:" + phone)
+        add_row(i), add_key("v:nm:" + name)
         if birth:
             add_row(i), add_key(f"v:nb:{name}|{birth}")
             add_row(i), add_key(f"v:pb:{pinyin}|{birth}")
@@ -146,6 +147,25 @@ def records_sharing(conn: Connection, keys: np.ndarray, max_block: int = MAX_BLO
     frame = pd.DataFrame({"key": found_keys, "rid": found_ids})
     size = frame.groupby("key")["rid"].transform("size").to_numpy()
     return np.unique(frame["rid"].to_numpy()[size <= max_block])
+
+
+def name_key_text(kind: str, value: str) -> str:
+    """The key text under which a record's whole name is indexed (for name frequencies and references)."""
+    return ("o:nk:" if kind == "organization" else "v:nm:") + value
+
+
+def key_counts(conn: Connection, key_texts: Sequence[str]) -> dict[str, int]:
+    """How many stored records carry each key text."""
+    hashes = hash_keys(list(key_texts))
+    by_hash = {int(h): t for h, t in zip(hashes, key_texts)}
+    unique = list(by_hash)
+    out: dict[str, int] = {}
+    for start in range(0, len(unique), CHUNK):
+        query = (select(KEYS.c.key, func.count()).where(KEYS.c.key.in_(unique[start : start + CHUNK]))
+                 .group_by(KEYS.c.key))
+        for key, count in conn.execute(query).tuples():
+            out[by_hash[key]] = count
+    return out
 
 
 def lookup(conn: Connection, key_texts: Sequence[str]) -> dict[str, list[int]]:

@@ -19,12 +19,15 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from wushe.resolution.comparison import nested
+
 
 @dataclass
 class Constraints:
     """Per-record facts that two members of one entity may not contradict."""
 
     exclusive: dict[str, np.ndarray] = field(default_factory=dict)  # attribute -> value per record ("" = unknown)
+    nested: dict[str, np.ndarray] = field(default_factory=dict)  # like exclusive, but 协会 fits 志愿者协会
     branch: np.ndarray | None = None  # branch designation per record ("" = head office / single site)
     distinct_group: np.ndarray | None = None  # partner per record when its records are distinct entities, else ""
 
@@ -34,10 +37,6 @@ class Edges:
     pairs: np.ndarray  # (k, 2) record positions
     probability: np.ndarray  # (k,)
     forced: np.ndarray  # (k,) bool: a steward's always-link
-
-
-def branches_compatible(x: str, y: str) -> bool:
-    return x == y or (bool(x) and bool(y) and (x.endswith(y) or y.endswith(x)))
 
 
 def cluster(n: int, accepted: Edges, negative: np.ndarray, never: np.ndarray, constraints: Constraints, *,
@@ -70,7 +69,7 @@ def _contradicted(labels: np.ndarray, negative: np.ndarray, c: Constraints, max_
     sizes = np.bincount(labels, minlength=n_labels)
     bad |= sizes > max_size
     frame = pd.DataFrame({"label": labels})
-    for values in c.exclusive.values():
+    for values in [*c.exclusive.values(), *c.nested.values()]:
         known = values != ""
         counts = pd.Series(values[known]).groupby(labels[known]).nunique()
         bad[counts.index[counts.to_numpy() > 1]] = True
@@ -89,11 +88,12 @@ def _contradicted(labels: np.ndarray, negative: np.ndarray, c: Constraints, max_
 
 
 class _Group:
-    __slots__ = ("members", "exclusive", "branches", "distinct")
+    __slots__ = ("members", "exclusive", "nested", "branches", "distinct")
 
     def __init__(self, row: int, c: Constraints) -> None:
         self.members = [row]
         self.exclusive = {name: ({v[row]} if v[row] else set()) for name, v in c.exclusive.items()}
+        self.nested = {name: ({v[row]} if v[row] else set()) for name, v in c.nested.items()}
         self.branches = {c.branch[row]} if c.branch is not None else set()
         self.distinct = {c.distinct_group[row]} if c.distinct_group is not None and c.distinct_group[row] else set()
 
@@ -104,12 +104,17 @@ class _Group:
                 return False
         if self.distinct & other.distinct:
             return False
-        return all(branches_compatible(x, y) for x in self.branches for y in other.branches)
+        for name, values in self.nested.items():
+            if not all(nested(x, y) for x in values for y in other.nested[name]):
+                return False
+        return all(nested(x, y) for x in self.branches for y in other.branches)
 
     def absorb(self, other: "_Group") -> None:
         self.members.extend(other.members)
         for name, values in other.exclusive.items():
             self.exclusive[name] |= values
+        for name, values in other.nested.items():
+            self.nested[name] |= values
         self.branches |= other.branches
         self.distinct |= other.distinct
 

@@ -51,9 +51,10 @@ def _equal_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(_present(a, b), (a == b).astype(np.int8), np.int8(-1)).astype(np.int8)
 
 
-def _division_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    level = np.where(a == b, 2, np.where(pd.Series(a).str[:6].to_numpy() == pd.Series(b).str[:6].to_numpy(), 1, 0))
-    return np.where(_present(a, b), level, -1).astype(np.int8)
+def _division_level(div_a: np.ndarray, div_b: np.ndarray, dist_a: np.ndarray, dist_b: np.ndarray) -> np.ndarray:
+    """2 same community, 1 same district, 0 different districts, -1 unknown."""
+    level = np.where(_present(dist_a, dist_b), (dist_a == dist_b).astype(np.int8), -1)
+    return np.where(_present(div_a, div_b) & (div_a == div_b), 2, level).astype(np.int8)
 
 
 def _banded(sim: np.ndarray, bands: tuple[float, ...]) -> np.ndarray:
@@ -108,19 +109,19 @@ class BigramIdf:
         return np.asarray(matrix[position[0]].multiply(matrix[position[1]]).sum(axis=1)).ravel()
 
 
-def _branches_compatible(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Same branch, or one designation ends with the other (深圳园岭支行 / 园岭支行); both empty is fine."""
-    same = a == b
-    suffix = np.fromiter(
-        ((x.endswith(y) or y.endswith(x)) and bool(x) and bool(y) for x, y in zip(a, b)), dtype=bool, count=len(a)
-    )
-    return same | suffix
+def nested(x: str, y: str) -> bool:
+    """Equal, or one ends with the other (深圳园岭支行 / 园岭支行, 志愿者协会 / 协会); empty only equals empty."""
+    return x == y or (bool(x) and bool(y) and (x.endswith(y) or y.endswith(x)))
+
+
+def _nested(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.fromiter((nested(x, y) for x, y in zip(a, b)), dtype=bool, count=len(a))
 
 
 def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) -> Comparison:
     i, j = pairs[:, 0], pairs[:, 1]
-    col = {c: f[c].to_numpy(dtype=object) for c in ("name_key", "stem", "etype", "branch", "core", "pinyin", "credit",
-                                                     "address", "division")}
+    col = {c: f[c].to_numpy(dtype=object) for c in ("name_key", "stem", "etype", "branch_sound", "core", "pinyin",
+                                                     "credit", "address", "division", "district")}
     core_sim = _ratio(col["core"][i], col["core"][j])
     idf_sim = idf.cosine(col["stem"], i, j)
     name_sim = (core_sim + idf_sim) / 2
@@ -142,13 +143,15 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
         "phone": phone_level,
         "address": address_level,
-        "division": _division_level(col["division"][i], col["division"][j]),
+        "division": _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j]),
         "entity_type": _equal_level(col["etype"][i], col["etype"][j]),
     }
     reason = np.full(len(i), None, dtype=object)
-    reason[levels["entity_type"] == 0] = "entity_type"
-    branch_a, branch_b = col["branch"][i], col["branch"][j]
-    compatible = _branches_compatible(branch_a, branch_b)
+    etype_a, etype_b = col["etype"][i], col["etype"][j]
+    reason[(levels["entity_type"] == 0) & ~_nested(etype_a, etype_b)] = "entity_type"
+    # branches compare by sound: 南园支行 and 南圆支行 are one branch typed two ways
+    branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
+    compatible = _nested(branch_a, branch_b)
     reason[~compatible & ((branch_a == "") | (branch_b == ""))] = "head_office_branch"
     reason[~compatible & (branch_a != "") & (branch_b != "")] = "branch"
     reason[levels["credit_code"] == 0] = "credit_code"
@@ -169,7 +172,8 @@ def _birth_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def compare_volunteers(f: pd.DataFrame, pairs: np.ndarray) -> Comparison:
     i, j = pairs[:, 0], pairs[:, 1]
-    col = {c: f[c].to_numpy(dtype=object) for c in ("name", "pinyin", "id_hash", "phone", "birth", "gender", "division")}
+    col = {c: f[c].to_numpy(dtype=object) for c in ("name", "pinyin", "id_hash", "phone", "birth", "gender", "division",
+                                                     "district")}
     name_sim = _ratio(col["name"][i], col["name"][j])
     same = col["name"][i] == col["name"][j]
     same_sound = col["pinyin"][i] == col["pinyin"][j]
@@ -180,7 +184,7 @@ def compare_volunteers(f: pd.DataFrame, pairs: np.ndarray) -> Comparison:
         "phone": _equal_level(col["phone"][i], col["phone"][j]),
         "birth_date": _birth_level(col["birth"][i], col["birth"][j]),
         "gender": _equal_level(col["gender"][i], col["gender"][j]),
-        "division": _division_level(col["division"][i], col["division"][j]),
+        "division": _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j]),
     }
     reason = np.full(len(i), None, dtype=object)
     reason[levels["id_number"] == 0] = "id_number"

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from wushe.resolution.identifiers import clean_credit_code, credit_code_valid
-from wushe.resolution.normalize import address_key, fold, fold_many, org_name_parts, person_name
+from wushe.resolution.normalize import address_key, fold, fold_many, leading_district, org_name_parts, person_name
 from wushe.resolution.phones import to_e164
 from wushe.resolution.phonetic import pinyin_key
 from wushe.resolution.records import SourceFrame
@@ -34,19 +34,22 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
         for p, d in zip(payloads, divisions)
     ]
     addresses = fold_many(p.get("address") for p in payloads)
+    # a district named in the name or the address stands in for a missing division code
+    districts = [d[:6] or leading_district(n) or leading_district(a) for d, n, a in zip(divisions, names, addresses)]
     return pd.DataFrame(
         {
             "name_key": [x.key for x in parts],
             "stem": [x.stem for x in parts],
             "etype": [x.entity_type for x in parts],
             "branch": [x.branch for x in parts],
+            "branch_sound": [pinyin_key(x.branch) for x in parts],
             "core": [x.core for x in parts],
             "pinyin": [pinyin_key(x.stem + x.entity_type) + "|" + pinyin_key(x.branch) for x in parts],
             "credit": [c if credit_code_valid(c) else "" for c in codes],
             "phones": phones,
             "address": [address_key(a) for a in addresses],
             "division": divisions,
-            "district": [d[:6] for d in divisions],
+            "district": districts,
         }
     )
 

@@ -85,7 +85,7 @@ def _resolve_refs(conn: Connection, refs: list[tuple[str, dict[str, Any], str]])
         if code:
             texts[n] = "o:cc:" + code
         elif ref.get("name"):
-            texts[n] = "o:nk:" + org_name_parts(fold(ref["name"])).key
+            texts[n] = blocking.name_key_text("organization", org_name_parts(fold(ref["name"])).key)
     found = blocking.lookup(conn, sorted(set(texts.values()))) if texts else {}
     all_rids = set(by_id.values()) | {rid for rids in found.values() for rid in rids}
     golden = store.previous_goldens(conn, sorted(all_rids))

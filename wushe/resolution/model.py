@@ -21,7 +21,11 @@ import numpy as np
 from wushe.resolution.comparison import LEVELS
 
 MIN_PAIRS_TO_LEARN = 2000
-SMOOTHING = 1e-4
+# EM is a MAP estimate with the defaults as a Dirichlet prior worth this share of the pairs: a level
+# never seen among matches in one data set (no stale phone, say) must not become impossible.
+PRIOR_WEIGHT = 0.01
+MIN_PRIOR_PAIRS = 50.0
+TF_BOUNDS = (-8.0, 4.0)  # bits a value's frequency may move the exact-agreement weight
 
 # m then u, per level ascending (level 0 = disagreement)
 DEFAULTS: dict[str, tuple[float, dict[str, tuple[list[float], list[float]]]]] = {
@@ -67,9 +71,17 @@ class MatchModel:
             out[name] = np.where(level >= 0, table[np.clip(level, 0, None)], 0.0)
         return out
 
-    def score(self, levels: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """(match probability, per-comparison weights) of each pair."""
+    def score(self, levels: dict[str, np.ndarray], tf_adjust: np.ndarray | None = None
+              ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """(match probability, per-comparison weights) of each pair.
+
+        ``tf_adjust`` (bits per pair) corrects the weight of an exact name agreement for how common
+        the name is: 张伟 agreeing says less than 欧阳娜娜 agreeing.
+        """
         parts = self.comparison_weights(levels)
+        if tf_adjust is not None and "name" in levels:
+            exact = levels["name"] == len(self.m["name"]) - 1
+            parts["name"] = parts["name"] + np.where(exact, np.clip(tf_adjust, *TF_BOUNDS), 0.0)
         total = np.log2(self.prior / (1 - self.prior)) + sum(parts.values())
         return 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60))), parts
 
@@ -93,6 +105,8 @@ def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40
     stacked = np.stack([levels[n] for n in names], axis=1)
     patterns, counts = np.unique(stacked, axis=0, return_counts=True)
     counts = counts.astype(np.float64)
+    defaults = MatchModel.default(family)
+    pseudo = max(MIN_PRIOR_PAIRS, PRIOR_WEIGHT * n_pairs)
     for _ in range(iterations):
         log_m = np.zeros(len(patterns))
         log_u = np.zeros(len(patterns))
@@ -109,17 +123,17 @@ def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40
             level = patterns[:, k]
             seen = level >= 0
             size = LEVELS[family][name]
-            m = np.bincount(level[seen], weights=matched[seen], minlength=size) + SMOOTHING
-            u = np.bincount(level[seen], weights=unmatched[seen], minlength=size) + SMOOTHING
+            m = np.bincount(level[seen], weights=matched[seen], minlength=size) + pseudo * defaults.m[name]
+            u = np.bincount(level[seen], weights=unmatched[seen], minlength=size) + pseudo * defaults.u[name]
             model.m[name], model.u[name] = m / m.sum(), u / u.sum()
     model.trained_pairs = n_pairs
     return _orient(model, names)
 
 
 def _orient(model: MatchModel, names: list[str]) -> MatchModel:
-    """EM's two classes are unlabelled: the match class is the one where names agree fully."""
-    top = LEVELS[model.family][names[0]] - 1
-    if model.m[names[0]][top] < model.u[names[0]][top]:
+    """EM's two classes are unlabelled: the match class is the one that agrees fully more often."""
+    lead = sum(model.m[n][-1] - model.u[n][-1] for n in names)
+    if lead < 0:
         model.m, model.u = model.u, model.m
         model.prior = 1 - model.prior
     return model

@@ -20,6 +20,7 @@ from wushe.resolution.vocabulary import alternation, vocabulary
 _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 _BRACKETED = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
 _NUMERAL_CJK = str.maketrans("〇", "0")
+_ORDINAL = "[0-9一二三四五六七八九十]{0,2}"  # 龙城二店, 公明2分店
 _BATCH = 20_000  # strings per OpenCC call: one call per batch keeps conversion at C speed
 
 
@@ -101,8 +102,9 @@ class _Rules:
         self.legal = re.compile(f"(?:{alternation(voc.legal_forms)})")
         self.legal_end = re.compile(f"(?:{alternation(voc.legal_forms)})+$")
         self.place_end = re.compile(f"(?:{alternation(list(voc.regions))})$")
-        self.locality_end = re.compile(f"(?:{alternation(list(voc.localities | voc.regions))})$")
-        self.shop_branch = re.compile(f"(?:{alternation(list(voc.localities | voc.regions))})店$")
+        places_alt = alternation(list(voc.localities | voc.regions))
+        self.locality_end = re.compile(f"(?:{places_alt}){_ORDINAL}$")
+        self.shop_branch = re.compile(f"(?:{places_alt}){_ORDINAL}店$")
         self.level_suffix = re.compile(r"(?<=..)(?:市|区|县|省)$")
         self.entity_end = re.compile(f"(?:{alternation(voc.entity_types)})$")
         self.entity_any = re.compile(alternation(voc.entity_types))
@@ -197,6 +199,21 @@ def org_name_parts(folded: str) -> NameParts:
 def person_name(folded: str) -> str:
     """A person's name for comparison: folded, with no separator dots (阿依古丽·买买提)."""
     return folded.replace("·", "")
+
+
+def leading_district(folded: str) -> str:
+    """The 6-digit code of a district (or county) named at the start of a folded name or address
+    (深圳市福田区… → 440304), or "" when none is named."""
+    if not folded:
+        return ""
+    rules = _rules()
+    text = folded
+    while (match := rules.leading_place.match(text)) and match.end() < len(text):
+        code = rules.voc.district_codes.get(match.group(0))
+        if code:
+            return code
+        text = text[match.end() :]
+    return ""
 
 
 def address_key(folded: str) -> str:

@@ -108,8 +108,10 @@ def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config
     scope = _full_scope(conn, kind) if touched is None else _delta_scope(conn, kind, touched)
     src, feats = scope.src, scope.feats
     report = KindReport(records=len(src))
-    model, idf = _model(conn, kind, src, feats, scope.keys, learn=touched is None, now=now, run_id=run_id)
-    pairs, comp, probability = _score(kind, src, feats, scope.keys, model, idf, scope.overrides)
+    counts = _name_counts(conn, kind, feats, full=touched is None)
+    model, idf, tf_mean = _model(conn, kind, src, feats, scope.keys, counts, learn=touched is None, now=now,
+                                 run_id=run_id)
+    pairs, comp, probability = _score(kind, src, feats, scope.keys, model, idf, scope.overrides, counts, tf_mean)
     report.pairs = len(pairs)
     labels, forced = _cluster(kind, src, feats, pairs, comp, probability, scope.overrides, config)
     out = _golden_write(conn, kind, src, labels, pairs, comp, probability, forced, model, scope, config)
@@ -164,15 +166,44 @@ def _override_partners(conn: Connection, kind: str, overrides: list[OverrideRule
     return set(record_ids(conn, keys).values())
 
 
-def _model(conn: Connection, kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame, *, learn: bool,
-           now: datetime, run_id: str | None) -> tuple[MatchModel, BigramIdf | None]:
+_NAME_COLUMN = {"organization": "name_key", "volunteer": "name"}
+
+
+def _name_counts(conn: Connection, kind: str, feats: pd.DataFrame, *, full: bool) -> np.ndarray | None:
+    """How many records in the registry share each record's whole name (for frequency weighting)."""
+    column = _NAME_COLUMN.get(kind)
+    if column is None or feats.empty:
+        return None
+    values = feats[column]
+    if full:
+        return values.map(values.value_counts()).to_numpy(dtype=np.float64)
+    texts = [blocking.name_key_text(kind, v) for v in values]
+    stored = blocking.key_counts(conn, sorted(set(texts)))
+    return np.array([max(stored.get(t, 1), 1) for t in texts], dtype=np.float64)
+
+
+def _tf_mean(counts: np.ndarray | None) -> float | None:
+    """The typical frequency of a name two records agree on (geometric mean, weighted by the pairs
+    each name forms), so the frequency adjustment averages to zero over exact agreements."""
+    if counts is None or len(counts) == 0:
+        return None
+    pairs_per_row = counts - 1
+    if pairs_per_row.sum() <= 0:
+        return 1.0
+    return float(np.exp2((pairs_per_row * np.log2(counts)).sum() / pairs_per_row.sum()))
+
+
+def _model(conn: Connection, kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame,
+           counts: np.ndarray | None, *, learn: bool, now: datetime, run_id: str | None
+           ) -> tuple[MatchModel, BigramIdf | None, float | None]:
     """The full pass learns the model from the data and stores it; a delta reuses it."""
     family = model_family(kind)
     stored = None if learn else store.load_model(conn, kind)
     if stored is not None:
         idf = BigramIdf(stored["idf"]["frequent"], stored["idf"]["n_docs"]) if stored.get("idf") else None
-        return MatchModel.from_params(stored["model"]), idf
+        return MatchModel.from_params(stored["model"]), idf, stored.get("tf_mean")
     idf = BigramIdf.learn(feats["stem"].tolist()) if family == "organization" else None
+    tf_mean = _tf_mean(counts)
     model = MatchModel.default(family)
     if learn or len(src) >= 1000:
         pairs = blocking.candidate_pairs(keys)
@@ -180,10 +211,10 @@ def _model(conn: Connection, kind: str, src: SourceFrame, feats: pd.DataFrame, k
         clean = ~comp.conflict
         model = estimate(family, {c: v[clean] for c, v in comp.levels.items()})
     if learn:
-        params = {"model": model.to_params(),
+        params = {"model": model.to_params(), "tf_mean": tf_mean,
                   "idf": {"frequent": idf.frequent, "n_docs": idf.n_docs} if idf is not None else None}
         store.save_model(conn, kind, params, now=now, run_id=run_id)
-    return model, idf
+    return model, idf, tf_mean
 
 
 def _compare(kind: str, feats: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf | None) -> Comparison:
@@ -215,7 +246,8 @@ def _override_pairs(src: SourceFrame, kind: str, overrides: list[OverrideRule]) 
 
 
 def _score(kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame, model: MatchModel,
-           idf: BigramIdf | None, overrides: list[OverrideRule]) -> tuple[np.ndarray, Comparison, np.ndarray]:
+           idf: BigramIdf | None, overrides: list[OverrideRule], counts: np.ndarray | None, tf_mean: float | None
+           ) -> tuple[np.ndarray, Comparison, np.ndarray]:
     pairs = blocking.candidate_pairs(keys)
     steward = _override_pairs(src, kind, overrides)
     if len(steward["always_link"]):
@@ -224,7 +256,10 @@ def _score(kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame,
                                           + steward["always_link"][:, 1]]))
         pairs = np.stack([codes // n, codes % n], axis=1)
     comp = _compare(kind, feats, pairs, idf)
-    probability, _parts = model.score(comp.levels)
+    adjust = None
+    if counts is not None and tf_mean and len(pairs):
+        adjust = np.log2(tf_mean / np.maximum(counts[pairs[:, 0]], counts[pairs[:, 1]]))
+    probability, _parts = model.score(comp.levels, adjust)
     probability = np.where(comp.conflict, 0.0, probability)
     return pairs, comp, probability
 
@@ -239,12 +274,12 @@ def _constraints(kind: str, src: SourceFrame, feats: pd.DataFrame, config: Resol
     partners = src.frame["partner"].to_numpy(dtype=object)
     distinct = np.where(np.isin(partners, list(config.distinct_partners)), partners, "").astype(object)
     if kind == "organization":
-        return Constraints({"credit_code": feats["credit"].to_numpy(dtype=object),
-                            "entity_type": feats["etype"].to_numpy(dtype=object)},
-                           feats["branch"].to_numpy(dtype=object), distinct)
+        return Constraints({"credit_code": feats["credit"].to_numpy(dtype=object)},
+                           {"entity_type": feats["etype"].to_numpy(dtype=object)},
+                           feats["branch_sound"].to_numpy(dtype=object), distinct)
     if kind == "volunteer":
-        return Constraints({"id_number": feats["id_hash"].to_numpy(dtype=object)}, None, distinct)
-    return Constraints({}, None, distinct)
+        return Constraints({"id_number": feats["id_hash"].to_numpy(dtype=object)}, {}, None, distinct)
+    return Constraints({}, {}, None, distinct)
 
 
 def _cluster(kind: str, src: SourceFrame, feats: pd.DataFrame, pairs: np.ndarray, comp: Comparison,

@@ -31,6 +31,7 @@ class Vocabulary:
     brand_aliases: dict[str, str]
     keep_place_before: frozenset[str]
     area_codes: dict[str, str]  # first four digits of a division code -> telephone area code
+    district_codes: dict[str, str]  # district name, full and short (福田区, 福田) -> 6-digit code
 
 
 def _short_forms(name: str) -> set[str]:
@@ -60,7 +61,11 @@ def vocabulary() -> Vocabulary:
         regions |= _short_forms(name)
     localities: set[str] = set()
     subdistricts: set[str] = set()
+    district_codes: dict[str, str] = {}
     for division in divisions():
+        if division.level == "district":
+            for form in _short_forms(division.name):
+                district_codes[form] = division.code[:6]
         target = regions if division.level in ("province", "city", "district") else localities
         target |= _short_forms(division.name)
         if division.level == "subdistrict":
@@ -82,6 +87,7 @@ def vocabulary() -> Vocabulary:
         brand_aliases=dict(raw["brand_aliases"]),
         keep_place_before=frozenset(raw["keep_place_before"]),
         area_codes={str(k): str(v) for k, v in raw["area_codes"].items()},
+        district_codes=district_codes,
     )
 
 
