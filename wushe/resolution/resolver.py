@@ -31,6 +31,7 @@ from wushe.resolution.clustering import Constraints, Edges, cluster
 from wushe.resolution.comparison import (BigramIdf, Comparison, compare_identity, compare_organizations,
                                          compare_volunteers, model_family)
 from wushe.resolution.config import ResolutionConfig
+from wushe.resolution.explain import Explainer
 from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
@@ -111,14 +112,16 @@ def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config
     counts = _name_counts(conn, kind, feats, full=touched is None)
     model, idf, tf_mean = _model(conn, kind, src, feats, scope.keys, counts, learn=touched is None, now=now,
                                  run_id=run_id)
-    pairs, comp, probability = _score(kind, src, feats, scope.keys, model, idf, scope.overrides, counts, tf_mean)
+    pairs, comp, probability, weights = _score(kind, src, feats, scope.keys, model, idf, scope.overrides, counts,
+                                               tf_mean)
     report.pairs = len(pairs)
     labels, forced = _cluster(kind, src, feats, pairs, comp, probability, scope.overrides, config)
-    out = _golden_write(conn, kind, src, labels, pairs, comp, probability, forced, model, scope, config)
+    explainer = Explainer(comp, weights, probability)
+    out = _golden_write(conn, kind, src, labels, pairs, probability, forced, explainer, scope, config)
     report.clusters = len(np.unique(labels)) if len(labels) else 0
     report.written, report.retired = len(out.goldens), len(out.retired)
     store.write(conn, out, scope.states, now=now, run_id=run_id)
-    report.reviews = _queue_reviews(conn, kind, src, labels, pairs, comp, probability, model, config, now, run_id)
+    report.reviews = _queue_reviews(conn, kind, src, labels, pairs, comp, probability, explainer, config, now, run_id)
     links.update_links(conn, kind, src, out, now=now)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
@@ -247,7 +250,7 @@ def _override_pairs(src: SourceFrame, kind: str, overrides: list[OverrideRule]) 
 
 def _score(kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame, model: MatchModel,
            idf: BigramIdf | None, overrides: list[OverrideRule], counts: np.ndarray | None, tf_mean: float | None
-           ) -> tuple[np.ndarray, Comparison, np.ndarray]:
+           ) -> tuple[np.ndarray, Comparison, np.ndarray, dict[str, np.ndarray]]:
     pairs = blocking.candidate_pairs(keys)
     steward = _override_pairs(src, kind, overrides)
     if len(steward["always_link"]):
@@ -259,9 +262,9 @@ def _score(kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame,
     adjust = None
     if counts is not None and tf_mean and len(pairs):
         adjust = np.log2(tf_mean / np.maximum(counts[pairs[:, 0]], counts[pairs[:, 1]]))
-    probability, _parts = model.score(comp.levels, adjust)
+    probability, weights = model.score(comp.levels, adjust)
     probability = np.where(comp.conflict, 0.0, probability)
-    return pairs, comp, probability
+    return pairs, comp, probability, weights
 
 
 def _pair_mask(pairs: np.ndarray, wanted: np.ndarray, n: int) -> np.ndarray:
@@ -327,23 +330,8 @@ def _best_edges(labels: np.ndarray, pairs: np.ndarray, probability: np.ndarray, 
     return both.drop_duplicates("row")[["row", "other", "edge"]]
 
 
-def _explain(comp: Comparison, model: MatchModel, edge: int, probability: float, other_key: str) -> dict[str, Any]:
-    levels = {name: int(level[edge]) for name, level in comp.levels.items()}
-    weights = model.comparison_weights({name: np.array([lv]) for name, lv in levels.items()})
-    compared = {name: {"level": lv, "weight": round(float(weights[name][0]), 2)}
-                for name, lv in levels.items() if lv >= 0}
-    return {
-        "matched_with": other_key,
-        "probability": round(float(probability), 4),
-        "agreed": sorted(name for name, c in compared.items() if c["weight"] > 0),
-        "disagreed": sorted(name for name, c in compared.items() if c["weight"] < 0),
-        "comparisons": compared,
-        "similarity": {name: round(float(v[edge]), 3) for name, v in comp.similarity.items()},
-    }
-
-
 def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndarray, pairs: np.ndarray,
-                  comp: Comparison, probability: np.ndarray, forced: np.ndarray, model: MatchModel, scope: _Scope,
+                  probability: np.ndarray, forced: np.ndarray, explainer: Explainer, scope: _Scope,
                   config: ResolutionConfig) -> store.GoldenWrite:
     frame = src.frame
     rid = frame["rid"].to_numpy()
@@ -376,7 +364,7 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
                 other, edge = link
                 method = "steward" if forced[edge] else "model"
                 xrefs.append((int(rid[i]), gid, float(probability[edge]) if not forced[edge] else 1.0, method,
-                              _explain(comp, model, edge, probability[edge], keys[other])))
+                              explainer.explain(edge, keys[other])))
         digest = hashlib.blake2b(orjson.dumps([data, [x[:4] for x in xrefs]], option=_JSON, default=str),
                                  digest_size=16).hexdigest()
         state = scope.states.get(gid)
@@ -404,7 +392,7 @@ def _ts(value: Any) -> Any:
 
 
 def _queue_reviews(conn: Connection, kind: str, src: SourceFrame, labels: np.ndarray, pairs: np.ndarray,
-                   comp: Comparison, probability: np.ndarray, model: MatchModel, config: ResolutionConfig,
+                   comp: Comparison, probability: np.ndarray, explainer: Explainer, config: ResolutionConfig,
                    now: datetime, run_id: str | None) -> int:
     """Pairs the model is unsure of, left apart, go to the stewards' queue."""
     if len(pairs) == 0:
@@ -419,6 +407,6 @@ def _queue_reviews(conn: Connection, kind: str, src: SourceFrame, labels: np.nda
     items = []
     for edge in edges.tolist():
         a, b = sorted((keys[pairs[edge, 0]], keys[pairs[edge, 1]]))
-        items.append((a, b, round(float(probability[edge]), 4), _explain(comp, model, edge, probability[edge], b)))
+        items.append((a, b, round(float(probability[edge]), 4), explainer.explain(edge, b)))
     existing = existing_reviews(conn, kind, [(a, b) for a, b, _s, _e in items])
     return store.add_reviews(conn, kind, items, existing, now=now, run_id=run_id)

@@ -43,7 +43,7 @@ def previous_goldens(conn: Connection, rids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chunk in _chunks(sorted(set(rids))):
         query = select(XREF.c.source_record_id, XREF.c.golden_id).where(XREF.c.source_record_id.in_(chunk))
-        out.update(conn.execute(query).tuples())
+        out.update(conn.execute(query).tuples().all())
     return out
 
 

@@ -21,35 +21,43 @@ _EMPTY = (None, "", [], {})
 
 
 class Survivor:
-    """Chooses golden values for clusters of one source frame."""
+    """Chooses golden values for clusters of one source frame.
+
+    Each field rule's full ranking (criteria, then partner and source id) is computed once over all
+    records with numpy; choosing within a cluster is then a look-up of the two best ranks.
+    """
 
     def __init__(self, src: SourceFrame, config: ResolutionConfig) -> None:
         self.src = src
         self.config = config
         frame = src.frame
         self.partner = frame["partner"].tolist()
-        self.source_id = frame["source_id"].tolist()
         updated = frame["updated"]
-        self.updated = np.where(updated.isna(), np.int64(-(2**62)), updated.to_numpy(dtype="datetime64[ns]").view(np.int64)
-                                if len(updated) else np.empty(0, dtype=np.int64)).tolist()
-        self.completeness = frame["completeness"].tolist()
-        self._rank_cache: dict[tuple[str, tuple[str, ...]], int] = {}
+        stamps = updated.to_numpy(dtype="datetime64[ns]").view(np.int64) if len(updated) else np.empty(0, np.int64)
+        self.criteria = {
+            "recency": -np.where(updated.isna().to_numpy(), np.iinfo(np.int64).min + 1, stamps),
+            "completeness": -frame["completeness"].to_numpy(dtype=np.int64),
+        }
+        self.tiebreak = np.lexsort((frame["source_id"].to_numpy(dtype=object).astype(str),
+                                    frame["partner"].to_numpy(dtype=object).astype(str))).argsort()
+        self._ranks: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[int], dict[str, list[Any]]]] = {}
 
-    def _priority(self, partner: str, roles: tuple[str, ...]) -> int:
-        key = (partner, roles)
-        found = self._rank_cache.get(key)
-        if found is None:
+    def _priority(self, roles: tuple[str, ...]) -> np.ndarray:
+        rank = {}
+        for partner in set(self.partner):
             held = self.config.roles.get(partner, ())
-            found = min((roles.index(r) for r in held if r in roles), default=len(roles))
-            self._rank_cache[key] = found
-        return found
+            rank[partner] = min((roles.index(r) for r in held if r in roles), default=len(roles))
+        return np.array([rank[p] for p in self.partner], dtype=np.int64)
 
-    def _criterion(self, name: str, pos: int, roles: tuple[str, ...]) -> Any:
-        if name == "priority":
-            return self._priority(self.partner[pos], roles)
-        if name == "recency":
-            return -self.updated[pos]
-        return -self.completeness[pos]
+    def _ranking(self, order: tuple[str, ...], roles: tuple[str, ...]) -> tuple[list[int], dict[str, list[Any]]]:
+        cached = self._ranks.get((order, roles))
+        if cached is None:
+            columns = {c: (self._priority(roles) if c == "priority" else self.criteria[c]) for c in order}
+            keys = [self.tiebreak] + [columns[c] for c in reversed(order)]
+            rank = np.lexsort(keys).argsort()
+            cached = (rank.tolist(), {c: v.tolist() for c, v in columns.items()})
+            self._ranks[(order, roles)] = cached
+        return cached
 
     def survive(self, members: Sequence[int]) -> tuple[dict[str, Any], list[tuple[str, Any, int, str]]]:
         """(golden data, provenance as (field, value, member position, rule)) for one cluster."""
@@ -73,15 +81,12 @@ class Survivor:
         if len(candidates) == 1:
             return candidates[0], ONLY
         rule = self.config.survivorship.rule(self.src.kind, field_name)
-        order = [c for c in rule.order if c != "priority" or rule.priority]
-
-        def key(pos: int) -> tuple[Any, ...]:
-            return (*(self._criterion(c, pos, rule.priority) for c in order), self.partner[pos], self.source_id[pos])
-
-        ranked = sorted(candidates, key=key)
-        first, second = key(ranked[0]), key(ranked[1])
-        for index, criterion in enumerate(order):
-            if first[index] != second[index]:
+        order = tuple(c for c in rule.order if c != "priority" or rule.priority)
+        rank, columns = self._ranking(order, rule.priority)
+        first, second = sorted(candidates, key=rank.__getitem__)[:2]
+        for criterion in order:
+            values = columns[criterion]
+            if values[first] != values[second]:
                 label = f"priority:{'>'.join(rule.priority)}" if criterion == "priority" else criterion
-                return ranked[0], label
-        return ranked[0], TIEBREAK
+                return first, label
+        return first, TIEBREAK
