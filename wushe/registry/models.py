@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -197,15 +198,20 @@ class GoldenEvent(Base):
     at: Mapped[datetime]
 
 
-class MatchKey(Base):
-    """The persistent blocking index: which source records carry which blocking key (a 64-bit hash).
+class MatchBlock(Base):
+    """The persistent blocking index of one record kind: which source records carry which blocking
+    key (a 64-bit hash), as sorted posting lists split into partitions by the key's top bits.
 
-    A nightly delta finds its comparison candidates here instead of re-blocking the registry.
+    A nightly delta loads the lists, finds its comparison candidates and rewrites only the
+    partitions it changed, instead of re-blocking the registry; a full pass writes a few thousand
+    rows instead of one row per key.
     """
 
-    __tablename__ = "match_key"
-    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"), primary_key=True, index=True)
+    __tablename__ = "match_block"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian, ascending
+    rids: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian: the source record of each key
 
 
 class MatchModel(Base):

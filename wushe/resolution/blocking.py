@@ -13,13 +13,12 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, select
 
 from wushe.registry.bulk import insert_rows
-from wushe.registry.models import MatchKey, SourceRecord
+from wushe.registry.models import MatchBlock
 
-KEYS = MatchKey.__table__
-HEAD = SourceRecord.__table__
+BLOCKS = MatchBlock.__table__
 HASH_KEY = "wushe-block-2026"  # 16 bytes: the SipHash seed; changing it invalidates every stored key
 MAX_BLOCK = 60  # a key shared by more records than this says too little to compare them all
 CHUNK = 500
@@ -36,17 +35,15 @@ def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
     rows: list[int] = []
     keys: list[str] = []
     add_row, add_key = rows.append, keys.append
-    for i, (credit, phones, name_key, district, pinyin, core, etype, branch) in enumerate(
-        zip(f.credit, f.phones, f.name_key, f.district, f.pinyin, f.core, f.etype, f.branch)
-    ):
+    columns = (f[c].tolist() for c in ("credit", "phones", "district", "pinyin", "core", "etype", "branch"))
+    for i, (credit, phones, district, pinyin, core, etype, branch) in enumerate(zip(*columns)):
         if credit:
             add_row(i), add_key("o:cc:" + credit)
         for phone in phones:
             add_row(i), add_key("o:ph:" + phone)
-        add_row(i), add_key("o:nk:" + name_key)
-        if district:
-            add_row(i), add_key(f"o:nd:{name_key}|{district}")
         add_row(i), add_key("o:py:" + pinyin)
+        if district:
+            add_row(i), add_key(f"o:pd:{pinyin}|{district}")
         add_row(i), add_key(f"o:pre:{core[:2]}|{branch}")
         add_row(i), add_key(f"o:suf:{core[-2:]}|{etype}|{branch}")
     return rows, keys
@@ -56,16 +53,14 @@ def _volunteer_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
     rows: list[int] = []
     keys: list[str] = []
     add_row, add_key = rows.append, keys.append
-    for i, (id_hash, phone, name, pinyin, birth, district) in enumerate(
-        zip(f.id_hash, f.phone, f.name, f.pinyin, f.birth, f.district)
-    ):
+    columns = (f[c].tolist() for c in ("id_hash", "phone", "name", "pinyin", "birth", "district"))
+    for i, (id_hash, phone, name, pinyin, birth, district) in enumerate(zip(*columns)):
         if id_hash:
             add_row(i), add_key("v:id:" + id_hash)
         if phone:
             add_row(i), add_key("v:ph:" + phone)
         add_row(i), add_key("v:nm:" + name)
         if birth:
-            add_row(i), add_key(f"v:nb:{name}|{birth}")
             add_row(i), add_key(f"v:pb:{pinyin}|{birth}")
             if district:
                 add_row(i), add_key(f"v:bd:{birth}|{district}")
@@ -75,7 +70,7 @@ def _volunteer_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
 
 
 def _identity_keys(kind: str, f: pd.DataFrame) -> tuple[list[int], list[str]]:
-    present = [(i, f"{kind[0]}:id:{v}") for i, v in enumerate(f.identity) if v]
+    present = [(i, f"{kind[0]}:id:{v}") for i, v in enumerate(f["identity"].tolist()) if v]
     return [i for i, _ in present], [k for _, k in present]
 
 
@@ -109,73 +104,80 @@ def candidate_pairs(keys: pd.DataFrame, max_block: int = MAX_BLOCK) -> np.ndarra
 
 # --- the persistent index -------------------------------------------------------------------------
 
-
-def replace_keys(conn: Connection, rids: np.ndarray, keys: pd.DataFrame, *, clear: Sequence[int] | None = None,
-                 kind: str | None = None) -> None:
-    """Store the keys of records (``keys.row`` indexes ``rids``) after forgetting the old keys of
-    ``clear`` (or of every record of ``kind``)."""
-    if kind is not None:
-        kind_ids = select(HEAD.c.id).where(HEAD.c.kind == kind)
-        conn.execute(delete(KEYS).where(KEYS.c.source_record_id.in_(kind_ids)))
-    elif clear is not None:
-        drop_keys(conn, clear)
-    if keys.empty:
-        return
-    source_ids = rids[keys["row"].to_numpy()]
-    insert_rows(conn, KEYS, ("key", "source_record_id"), zip(keys["key"].tolist(), source_ids.tolist()))
+PART_BITS = 10  # 1024 partitions per kind
 
 
-def drop_keys(conn: Connection, rids: Sequence[int]) -> None:
-    """Forget the keys of withdrawn records."""
-    unique = sorted(set(int(r) for r in rids))
-    for start in range(0, len(unique), CHUNK):
-        conn.execute(delete(KEYS).where(KEYS.c.source_record_id.in_(unique[start : start + CHUNK])))
+def _part_of(keys: np.ndarray) -> np.ndarray:
+    return (keys.view(np.uint64) >> np.uint64(64 - PART_BITS)).astype(np.int64)
 
 
-def records_sharing(conn: Connection, keys: np.ndarray, max_block: int = MAX_BLOCK) -> np.ndarray:
-    """Row ids of stored records that share a key with ``keys`` in a block no larger than ``max_block``."""
-    unique = np.unique(keys).tolist()
-    found_keys: list[int] = []
-    found_ids: list[int] = []
-    for start in range(0, len(unique), CHUNK):
-        query = select(KEYS.c.key, KEYS.c.source_record_id).where(KEYS.c.key.in_(unique[start : start + CHUNK]))
-        for key, rid in conn.execute(query).tuples():
-            found_keys.append(key)
-            found_ids.append(rid)
-    if not found_ids:
-        return np.empty(0, dtype=np.int64)
-    frame = pd.DataFrame({"key": found_keys, "rid": found_ids})
-    size = frame.groupby("key")["rid"].transform("size").to_numpy()
-    return np.unique(frame["rid"].to_numpy()[size <= max_block])
+class BlockIndex:
+    """The stored posting lists of one kind: ``keys`` ascending, ``rids`` the record of each key."""
+
+    def __init__(self, kind: str, keys: np.ndarray, rids: np.ndarray) -> None:
+        order = np.lexsort((rids, keys))
+        self.kind = kind
+        self.keys = keys[order]
+        self.rids = rids[order]
+
+    @classmethod
+    def load(cls, conn: Connection, kind: str) -> "BlockIndex":
+        rows = conn.execute(select(BLOCKS.c.keys, BLOCKS.c.rids).where(BLOCKS.c.kind == kind)).all()
+        keys = [np.frombuffer(k, dtype="<i8") for k, _ in rows]
+        rids = [np.frombuffer(r, dtype="<i8") for _, r in rows]
+        empty = np.empty(0, dtype=np.int64)
+        return cls(kind, np.concatenate(keys) if keys else empty, np.concatenate(rids) if rids else empty)
+
+    def _spans(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
+
+    def counts(self, keys: np.ndarray) -> np.ndarray:
+        """How many records carry each key."""
+        lo, hi = self._spans(keys)
+        return hi - lo
+
+    def sharing(self, keys: np.ndarray, max_block: int = MAX_BLOCK) -> np.ndarray:
+        """Records that share one of ``keys`` in a block no larger than ``max_block``."""
+        lo, hi = self._spans(np.unique(keys))
+        keep = (hi - lo) <= max_block
+        if not keep.any():
+            return np.empty(0, dtype=np.int64)
+        spans = [self.rids[a:b] for a, b in zip(lo[keep].tolist(), hi[keep].tolist()) if b > a]
+        return np.unique(np.concatenate(spans)) if spans else np.empty(0, dtype=np.int64)
+
+    def lookup(self, keys: np.ndarray) -> list[np.ndarray]:
+        """The records carrying each key, key by key."""
+        lo, hi = self._spans(keys)
+        return [self.rids[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
+
+    def replace(self, drop: np.ndarray, keys: np.ndarray, rids: np.ndarray) -> np.ndarray:
+        """Forget every key of the records ``drop``, add (keys, rids); returns the partitions changed."""
+        gone = np.isin(self.rids, drop)
+        changed = np.union1d(_part_of(self.keys[gone]), _part_of(keys))
+        merged = BlockIndex(self.kind, np.concatenate([self.keys[~gone], keys]),
+                            np.concatenate([self.rids[~gone], rids]))
+        self.keys, self.rids = merged.keys, merged.rids
+        return changed
+
+    def save(self, conn: Connection, parts: np.ndarray | None = None) -> None:
+        """Write these partitions (every partition when None) within the caller's transaction."""
+        where = BLOCKS.c.kind == self.kind
+        if parts is None:
+            conn.execute(delete(BLOCKS).where(where))
+            parts = np.arange(1 << PART_BITS)
+        else:
+            wanted = parts.tolist()
+            for start in range(0, len(wanted), CHUNK):
+                conn.execute(delete(BLOCKS).where(where, BLOCKS.c.part.in_(wanted[start : start + CHUNK])))
+        owner = _part_of(self.keys)
+        bounds = np.searchsorted(owner, parts, "left"), np.searchsorted(owner, parts, "right")
+        rows = [
+            (self.kind, int(part), self.keys[a:b].astype("<i8").tobytes(), self.rids[a:b].astype("<i8").tobytes())
+            for part, a, b in zip(parts.tolist(), bounds[0].tolist(), bounds[1].tolist()) if b > a
+        ]
+        insert_rows(conn, BLOCKS, ("kind", "part", "keys", "rids"), rows)
 
 
 def name_key_text(kind: str, value: str) -> str:
     """The key text under which a record's whole name is indexed (for name frequencies and references)."""
-    return ("o:nk:" if kind == "organization" else "v:nm:") + value
-
-
-def key_counts(conn: Connection, key_texts: Sequence[str]) -> dict[str, int]:
-    """How many stored records carry each key text."""
-    hashes = hash_keys(list(key_texts))
-    by_hash = {int(h): t for h, t in zip(hashes, key_texts)}
-    unique = list(by_hash)
-    out: dict[str, int] = {}
-    for start in range(0, len(unique), CHUNK):
-        query = (select(KEYS.c.key, func.count()).where(KEYS.c.key.in_(unique[start : start + CHUNK]))
-                 .group_by(KEYS.c.key))
-        for key, count in conn.execute(query).tuples():
-            out[by_hash[key]] = count
-    return out
-
-
-def lookup(conn: Connection, key_texts: Sequence[str]) -> dict[str, list[int]]:
-    """Row ids of stored records carrying each key text (used to resolve references)."""
-    hashes = hash_keys(list(key_texts))
-    by_hash = {int(h): t for h, t in zip(hashes, key_texts)}
-    out: dict[str, list[int]] = {}
-    unique = list(by_hash)
-    for start in range(0, len(unique), CHUNK):
-        query = select(KEYS.c.key, KEYS.c.source_record_id).where(KEYS.c.key.in_(unique[start : start + CHUNK]))
-        for key, rid in conn.execute(query).tuples():
-            out.setdefault(by_hash[key], []).append(rid)
-    return out
+    return ("o:py:" if kind == "organization" else "v:nm:") + value

@@ -141,7 +141,10 @@ def _greedy(labels: np.ndarray, rebuild: np.ndarray, accepted: Edges, in_flagged
             x = parent[x]
         return x
 
-    against, vetoed = _adjacency(negative, parent), _adjacency(never, parent)
+    def inside(pairs: np.ndarray) -> np.ndarray:
+        return pairs[rebuild[pairs[:, 0]] & rebuild[pairs[:, 1]]] if len(pairs) else pairs
+
+    against, vetoed = _adjacency(inside(negative), parent), _adjacency(inside(never), parent)
 
     def opposed(small: _Group, large: _Group, pairs: dict[int, set[int]]) -> bool:
         large_members = set(large.members)

@@ -87,21 +87,17 @@ class BigramIdf:
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
         return cls({g: c for g, c in top if c > 1}, len(texts))
 
-    def weight(self, gram: str) -> float:
-        return float(np.log((1 + self.n_docs) / (1 + self.frequent.get(gram, 1))) + 1.0)
-
     def cosine(self, texts: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Cosine similarity of IDF-weighted bigram sets for pairs of rows of ``texts``."""
         rows = np.unique(np.concatenate([left, right]))
-        vocab: dict[str, int] = {}
-        indptr, indices, data = [0], [], []
-        for row in rows:
-            grams = set(self.grams(texts[row]))
-            for gram in grams:
-                indices.append(vocab.setdefault(gram, len(vocab)))
-                data.append(self.weight(gram))
-            indptr.append(len(indices))
-        matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), max(len(vocab), 1)), dtype=np.float32)
+        grams = [sorted(set(self.grams(t))) for t in texts[rows].tolist()]
+        lengths = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
+        flat = pd.Series([g for row in grams for g in row], dtype=object)
+        codes, vocab = pd.factorize(flat)
+        doc_freq = pd.Series(vocab).map(self.frequent).fillna(1).to_numpy(dtype=np.float64)
+        weights = (np.log((1 + self.n_docs) / (1 + doc_freq)) + 1.0)[codes] if len(codes) else np.empty(0)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        matrix = sparse.csr_matrix((weights, codes, indptr), shape=(len(rows), max(len(vocab), 1)), dtype=np.float32)
         norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
         norms[norms == 0] = 1.0
         matrix = sparse.diags(1.0 / norms) @ matrix
@@ -115,7 +111,11 @@ def nested(x: str, y: str) -> bool:
 
 
 def _nested(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.fromiter((nested(x, y) for x, y in zip(a, b)), dtype=bool, count=len(a))
+    """:func:`nested` for pairs of arrays; only unequal, non-empty pairs need a look."""
+    out = a == b
+    look = np.flatnonzero(~out & (a != "") & (b != ""))
+    out[look] = [x.endswith(y) or y.endswith(x) for x, y in zip(a[look].tolist(), b[look].tolist())]
+    return out
 
 
 def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) -> Comparison:
@@ -126,15 +126,15 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     idf_sim = idf.cosine(col["stem"], i, j)
     name_sim = (core_sim + idf_sim) / 2
     same_key = col["name_key"][i] == col["name_key"][j]
-    long_stem = np.fromiter((len(s) >= 3 for s in col["stem"][i]), dtype=bool, count=len(i))
+    long_stem = f["stem"].str.len().to_numpy()[i] >= 3
     same_sound = (col["pinyin"][i] == col["pinyin"][j]) & long_stem
     name_level = np.where(same_key, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85)))).astype(np.int8)
 
-    phones = f["phones"].to_numpy(dtype=object)
-    phone_level = np.fromiter(
-        ((1 if set(x) & set(y) else 0) if x and y else -1 for x, y in zip(phones[i], phones[j])),
-        dtype=np.int8, count=len(i),
-    )
+    first = f["phones"].str[0].fillna("").to_numpy(dtype=object)
+    second = f["phones"].str[1].fillna("").to_numpy(dtype=object)
+    a1, a2, b1, b2 = first[i], second[i], first[j], second[j]
+    shared = ((a1 == b1) | ((a1 == b2) & (b2 != "")) | ((a2 == b1) & (a2 != "")) | ((a2 == b2) & (a2 != "")))
+    phone_level = np.where(_present(a1, b1), shared.astype(np.int8), -1).astype(np.int8)
     addr_a, addr_b = col["address"][i], col["address"][j]
     addr_sim = _ratio(addr_a, addr_b)
     address_level = np.where(_present(addr_a, addr_b), _banded(addr_sim, (0.7, 0.9)), -1).astype(np.int8)
@@ -187,6 +187,9 @@ def compare_volunteers(f: pd.DataFrame, pairs: np.ndarray) -> Comparison:
         "division": _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j]),
     }
     reason = np.full(len(i), None, dtype=object)
+    # a person is first their name: wholly different names are two people (family members often
+    # share a phone or an address), unless the ID numbers say otherwise
+    reason[(name_level == 0) & (levels["id_number"] != 1)] = "name"
     reason[levels["id_number"] == 0] = "id_number"
     return Comparison(levels, {"name": name_sim}, reason != None, reason)  # noqa: E711
 

@@ -14,15 +14,21 @@ from wushe.resolution.comparison import Comparison
 
 
 class Explainer:
-    def __init__(self, comp: Comparison, weights: dict[str, np.ndarray], probability: np.ndarray) -> None:
-        self.names = list(comp.levels)
-        self.levels = {n: comp.levels[n].tolist() for n in self.names}
-        self.weights = {n: np.round(weights[n], 2).tolist() for n in self.names}
-        self.similarity = {n: np.round(v, 3).tolist() for n, v in comp.similarity.items()}
-        self.probability = np.round(probability, 4).tolist()
+    """Explains the pairs ``edges`` (indices into the scored pairs) and only those."""
 
-    def explain(self, edge: int, other_key: str) -> dict[str, Any]:
-        """The explanation of pair ``edge``, naming the record on the other side."""
+    def __init__(self, comp: Comparison, weights: dict[str, np.ndarray], probability: np.ndarray,
+                 edges: np.ndarray) -> None:
+        edges = np.unique(edges)
+        self.position = dict(zip(edges.tolist(), range(len(edges))))
+        self.names = list(comp.levels)
+        self.levels = {n: comp.levels[n][edges].tolist() for n in self.names}
+        self.weights = {n: np.round(weights[n][edges], 2).tolist() for n in self.names}
+        self.similarity = {n: np.round(v[edges], 3).tolist() for n, v in comp.similarity.items()}
+        self.probability = np.round(probability[edges], 4).tolist()
+
+    def explain(self, pair: int, other_key: str) -> dict[str, Any]:
+        """The explanation of scored pair ``pair``, naming the record on the other side."""
+        edge = self.position[pair]
         compared: dict[str, dict[str, Any]] = {}
         agreed: list[str] = []
         disagreed: list[str] = []

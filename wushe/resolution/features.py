@@ -12,7 +12,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from wushe.resolution.identifiers import clean_credit_code, credit_code_valid
-from wushe.resolution.normalize import address_key, fold, fold_many, leading_district, org_name_parts, person_name
+from wushe.resolution.normalize import (NameParts, address_key, fold, fold_many, leading_district, org_name_parts,
+                                       person_name)
 from wushe.resolution.phones import to_e164
 from wushe.resolution.phonetic import pinyin_key
 from wushe.resolution.records import SourceFrame
@@ -21,6 +22,11 @@ from wushe.resolution.records import SourceFrame
 def _division(value: Any) -> str:
     text = str(value or "").strip()
     return text if text.isdigit() and len(text) in (6, 12) else ""
+
+
+def org_sound(parts: NameParts) -> str:
+    """How an organisation name sounds: pinyin of stem and type, and of the branch."""
+    return pinyin_key(parts.stem + parts.entity_type) + "|" + pinyin_key(parts.branch)
 
 
 def organization_features(src: SourceFrame) -> pd.DataFrame:
@@ -44,7 +50,7 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
             "branch": [x.branch for x in parts],
             "branch_sound": [pinyin_key(x.branch) for x in parts],
             "core": [x.core for x in parts],
-            "pinyin": [pinyin_key(x.stem + x.entity_type) + "|" + pinyin_key(x.branch) for x in parts],
+            "pinyin": [org_sound(x) for x in parts],
             "credit": [c if credit_code_valid(c) else "" for c in codes],
             "phones": phones,
             "address": [address_key(a) for a in addresses],

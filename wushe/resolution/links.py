@@ -9,7 +9,6 @@ points at more than one golden record links nothing rather than guessing.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, bindparam, delete, select, update
@@ -17,6 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 from wushe.registry.bulk import Cells, insert_rows
 from wushe.registry.models import GoldenLink
 from wushe.resolution import blocking, store
+from wushe.resolution.features import org_sound
 from wushe.resolution.identifiers import clean_credit_code
 from wushe.resolution.normalize import fold, org_name_parts
 from wushe.resolution.records import SourceFrame, kinds_of, load_records, record_ids
@@ -43,13 +43,15 @@ def _ref_at(payload: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | 
     return value if isinstance(value, dict) and any(value.values()) else None
 
 
-def update_links(conn: Connection, kind: str, src: SourceFrame, out: store.GoldenWrite, *, now: datetime) -> None:
-    """Recompute the links of this pass's records; follow retired targets to their successors."""
+def update_links(conn: Connection, kind: str, src: SourceFrame, out: store.GoldenWrite,
+                 previous: dict[int, str]) -> None:
+    """Recompute the links of this pass's records; follow retired targets to their successors.
+
+    ``previous`` holds the golden ids of records whose golden record this pass left unchanged.
+    """
     if kind in REFERENCES and len(src):
-        golden_of = {rid: gid for (rid, gid, *_rest) in out.xrefs}
-        rids = src.frame["rid"].tolist()
-        missing = [r for r in rids if r not in golden_of]
-        golden_of.update(store.previous_goldens(conn, missing))
+        golden_of = dict(previous)
+        golden_of.update((rid, gid) for (rid, gid, *_rest) in out.xrefs)
         _write(conn, kind, src, golden_of)
     if out.retired:
         _follow_successors(conn, out.retired)
@@ -65,13 +67,25 @@ def _write(conn: Connection, kind: str, src: SourceFrame, golden_of: dict[int, s
             if ref is not None and rid in golden_of:
                 wanted.append((rid, role, target, ref, partner))
     targets = _resolve_refs(conn, [(t, ref, partner) for _r, _role, t, ref, partner in wanted])
-    for start in range(0, len(rids), CHUNK):
-        conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(rids[start : start + CHUNK])))
+    linked = sorted({w[0] for w in wanted} | _linked(conn, rids))
+    for start in range(0, len(linked), CHUNK):
+        conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(linked[start : start + CHUNK])))
     cells = Cells(conn.dialect.name)
     insert_rows(conn, LINKS, COLUMNS, (
         (rid, role, golden_of[rid], target, method, cells.json(ref))
         for (rid, role, _t, ref, _p), (target, method) in zip(wanted, targets)
     ))
+
+
+def _linked(conn: Connection, rids: list[int]) -> set[int]:
+    """Which of these records have stored links now."""
+    if conn.execute(select(LINKS.c.source_record_id).limit(1)).first() is None:
+        return set()
+    found: set[int] = set()
+    for start in range(0, len(rids), CHUNK):
+        query = select(LINKS.c.source_record_id).where(LINKS.c.source_record_id.in_(rids[start : start + CHUNK]))
+        found.update(conn.execute(query).scalars())
+    return found
 
 
 def _resolve_refs(conn: Connection, refs: list[tuple[str, dict[str, Any], str]]) -> list[tuple[str | None, str]]:
@@ -85,8 +99,12 @@ def _resolve_refs(conn: Connection, refs: list[tuple[str, dict[str, Any], str]])
         if code:
             texts[n] = "o:cc:" + code
         elif ref.get("name"):
-            texts[n] = blocking.name_key_text("organization", org_name_parts(fold(ref["name"])).key)
-    found = blocking.lookup(conn, sorted(set(texts.values()))) if texts else {}
+            texts[n] = blocking.name_key_text("organization", org_sound(org_name_parts(fold(ref["name"]))))
+    found: dict[str, list[int]] = {}
+    if texts:
+        wanted = sorted(set(texts.values()))
+        index = blocking.BlockIndex.load(conn, "organization")
+        found = {t: r.tolist() for t, r in zip(wanted, index.lookup(blocking.hash_keys(wanted)))}
     all_rids = set(by_id.values()) | {rid for rids in found.values() for rid in rids}
     golden = store.previous_goldens(conn, sorted(all_rids))
     out: list[tuple[str | None, str]] = []

@@ -102,8 +102,17 @@ def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40
     n_pairs = len(next(iter(levels.values()))) if levels else 0
     if n_pairs < MIN_PAIRS_TO_LEARN:
         return model
-    stacked = np.stack([levels[n] for n in names], axis=1)
-    patterns, counts = np.unique(stacked, axis=0, return_counts=True)
+    # one integer per level pattern (mixed radix over level + 1), so finding the patterns is a 1-D unique
+    code = np.zeros(n_pairs, dtype=np.int64)
+    for n in names:
+        code = code * (LEVELS[family][n] + 1) + (levels[n].astype(np.int64) + 1)
+    unique_codes, counts = np.unique(code, return_counts=True)
+    patterns = np.empty((len(unique_codes), len(names)), dtype=np.int64)
+    rest = unique_codes.copy()
+    for k in range(len(names) - 1, -1, -1):
+        base = LEVELS[family][names[k]] + 1
+        patterns[:, k] = rest % base - 1
+        rest //= base
     counts = counts.astype(np.float64)
     defaults = MatchModel.default(family)
     pseudo = max(MIN_PRIOR_PAIRS, PRIOR_WEIGHT * n_pairs)

@@ -13,10 +13,19 @@ from functools import cache
 
 @cache
 def _table() -> dict[int, str]:
-    from pypinyin.pinyin_dict import pinyin_dict
+    # read pypinyin's character table directly: importing the package also loads its phrase
+    # dictionary, a second spent on data this module never uses
+    import importlib.util
+    from pathlib import Path
 
+    import orjson
+
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.submodule_search_locations
+    raw = orjson.loads((Path(spec.submodule_search_locations[0]) / "pinyin_dict.json").read_bytes())
     table: dict[int, str] = {}
-    for code, readings in pinyin_dict.items():
+    for code, readings in raw.items():
+        code = int(code)
         first = readings.split(",", 1)[0]
         plain = "".join(ch for ch in unicodedata.normalize("NFKD", first) if not unicodedata.combining(ch))
         table[code] = plain.replace("ü", "v") + " "

@@ -38,7 +38,8 @@ def _columns():
 
 
 def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, *, live_only: bool = True) -> SourceFrame:
-    """Records of ``kind`` (all, or those with these row ids), ordered by row id for determinism."""
+    """Records of ``kind`` (all, or those with these row ids), ordered by partner and source id:
+    every later step sees the same order whatever order the records arrived in."""
     query = select(*_columns()).where(HEAD.c.kind == kind)
     if live_only:
         query = query.where(HEAD.c.withdrawn_at.is_(None))
@@ -49,7 +50,7 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
         unique = sorted(set(int(i) for i in ids))
         for start in range(0, len(unique), CHUNK):
             rows.extend(conn.execute(query.where(HEAD.c.id.in_(unique[start : start + CHUNK]))).all())
-    rows.sort(key=lambda r: r[0])
+    rows.sort(key=lambda r: (r[1], r[2]))
     return _to_frame(kind, rows)
 
 

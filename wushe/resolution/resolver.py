@@ -101,6 +101,7 @@ class _Scope:
     states: dict[str, store.GoldenState]
     withdrawn: list[int]  # touched records that are no longer live
     overrides: list[OverrideRule]
+    index: blocking.BlockIndex | None = None  # the stored index, when a delta loaded it
 
 
 def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config: ResolutionConfig, now: datetime,
@@ -109,20 +110,25 @@ def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config
     scope = _full_scope(conn, kind) if touched is None else _delta_scope(conn, kind, touched)
     src, feats = scope.src, scope.feats
     report = KindReport(records=len(src))
-    counts = _name_counts(conn, kind, feats, full=touched is None)
-    model, idf, tf_mean = _model(conn, kind, src, feats, scope.keys, counts, learn=touched is None, now=now,
-                                 run_id=run_id)
-    pairs, comp, probability, weights = _score(kind, src, feats, scope.keys, model, idf, scope.overrides, counts,
-                                               tf_mean)
+    counts = _name_counts(kind, feats, scope.index)
+    pairs = _pairs(src, kind, scope.keys, scope.overrides)
+    stored = None if touched is None else store.load_model(conn, kind)
+    idf = _idf(kind, feats, stored)
+    comp = _compare(kind, feats, pairs, idf)
+    model, tf_mean = _model(conn, kind, comp, counts, idf, stored, learn=touched is None or len(src) >= 1000,
+                            now=now, run_id=run_id, save=touched is None)
+    probability, weights = _score(model, comp, pairs, counts, tf_mean)
     report.pairs = len(pairs)
     labels, forced = _cluster(kind, src, feats, pairs, comp, probability, scope.overrides, config)
-    explainer = Explainer(comp, weights, probability)
-    out = _golden_write(conn, kind, src, labels, pairs, probability, forced, explainer, scope, config)
+    best = _best_edges(labels, pairs, probability, forced)
+    unsure = _unsure(labels, pairs, comp, probability, config)
+    explainer = Explainer(comp, weights, probability, np.concatenate([best["edge"].to_numpy(), unsure]))
+    out = _golden_write(conn, kind, src, labels, best, probability, forced, explainer, scope, config)
     report.clusters = len(np.unique(labels)) if len(labels) else 0
     report.written, report.retired = len(out.goldens), len(out.retired)
     store.write(conn, out, scope.states, now=now, run_id=run_id)
-    report.reviews = _queue_reviews(conn, kind, src, labels, pairs, comp, probability, explainer, config, now, run_id)
-    links.update_links(conn, kind, src, out, now=now)
+    report.reviews = _queue_reviews(conn, kind, src, pairs, unsure, probability, explainer, now, run_id)
+    links.update_links(conn, kind, src, out, scope.previous)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -132,7 +138,7 @@ def _full_scope(conn: Connection, kind: str) -> _Scope:
     feats = features(src)
     keys = blocking.blocking_keys(kind, feats)
     rids = src.frame["rid"].to_numpy()
-    blocking.replace_keys(conn, rids, keys, clear=None, kind=kind)
+    blocking.BlockIndex(kind, keys["key"].to_numpy(), rids[keys["row"].to_numpy()]).save(conn)
     previous = store.all_previous_goldens(conn, kind)
     states = store.active_goldens(conn, kind)
     states.update(store.golden_states(conn, set(previous.values()) - set(states)))
@@ -144,8 +150,12 @@ def _full_scope(conn: Connection, kind: str) -> _Scope:
 def _delta_scope(conn: Connection, kind: str, touched: list[int]) -> _Scope:
     fresh = load_records(conn, kind, touched)
     fresh_keys = blocking.blocking_keys(kind, features(fresh))
-    blocking.replace_keys(conn, fresh.frame["rid"].to_numpy(), fresh_keys, clear=touched)
-    candidates = blocking.records_sharing(conn, fresh_keys["key"].to_numpy())
+    index = blocking.BlockIndex.load(conn, kind)
+    key_hashes = fresh_keys["key"].to_numpy()
+    changed = index.replace(np.asarray(touched, dtype=np.int64), key_hashes,
+                            fresh.frame["rid"].to_numpy()[fresh_keys["row"].to_numpy()])
+    index.save(conn, changed)
+    candidates = index.sharing(key_hashes)
     around = sorted(set(touched) | set(candidates.tolist()))
     previous = store.previous_goldens(conn, around)
     involved = set(around) | set(store.members_of(conn, set(previous.values())))
@@ -157,7 +167,8 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int]) -> _Scope:
     previous = store.previous_goldens(conn, sorted(involved))
     live = set(src.frame["rid"].tolist())
     withdrawn = sorted(rid for rid in involved if rid not in live)
-    return _Scope(src, feats, keys, previous, store.golden_states(conn, set(previous.values())), withdrawn, overrides)
+    return _Scope(src, feats, keys, previous, store.golden_states(conn, set(previous.values())), withdrawn, overrides,
+                  index)
 
 
 def _keys_of(conn: Connection, kind: str, rids: Iterable[int]) -> list[str]:
@@ -169,20 +180,20 @@ def _override_partners(conn: Connection, kind: str, overrides: list[OverrideRule
     return set(record_ids(conn, keys).values())
 
 
-_NAME_COLUMN = {"organization": "name_key", "volunteer": "name"}
+_NAME_COLUMN = {"organization": "pinyin", "volunteer": "name"}
 
 
-def _name_counts(conn: Connection, kind: str, feats: pd.DataFrame, *, full: bool) -> np.ndarray | None:
-    """How many records in the registry share each record's whole name (for frequency weighting)."""
+def _name_counts(kind: str, feats: pd.DataFrame, index: blocking.BlockIndex | None) -> np.ndarray | None:
+    """How many records in the registry share each record's whole name (for frequency weighting):
+    counted in the frame on a full pass, in the stored index on a delta."""
     column = _NAME_COLUMN.get(kind)
     if column is None or feats.empty:
         return None
     values = feats[column]
-    if full:
+    if index is None:
         return values.map(values.value_counts()).to_numpy(dtype=np.float64)
-    texts = [blocking.name_key_text(kind, v) for v in values]
-    stored = blocking.key_counts(conn, sorted(set(texts)))
-    return np.array([max(stored.get(t, 1), 1) for t in texts], dtype=np.float64)
+    hashes = blocking.hash_keys([blocking.name_key_text(kind, v) for v in values.tolist()])
+    return np.maximum(index.counts(hashes), 1).astype(np.float64)
 
 
 def _tf_mean(counts: np.ndarray | None) -> float | None:
@@ -196,28 +207,32 @@ def _tf_mean(counts: np.ndarray | None) -> float | None:
     return float(np.exp2((pairs_per_row * np.log2(counts)).sum() / pairs_per_row.sum()))
 
 
-def _model(conn: Connection, kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame,
-           counts: np.ndarray | None, *, learn: bool, now: datetime, run_id: str | None
-           ) -> tuple[MatchModel, BigramIdf | None, float | None]:
+def _idf(kind: str, feats: pd.DataFrame, stored: dict[str, Any] | None) -> BigramIdf | None:
+    """Bigram weights: the stored ones on a delta, learned from the data on a full pass."""
+    if model_family(kind) != "organization":
+        return None
+    if stored is not None and stored.get("idf"):
+        return BigramIdf(stored["idf"]["frequent"], stored["idf"]["n_docs"])
+    return BigramIdf.learn(feats["stem"].tolist())
+
+
+def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | None, idf: BigramIdf | None,
+           stored: dict[str, Any] | None, *, learn: bool, save: bool, now: datetime, run_id: str | None
+           ) -> tuple[MatchModel, float | None]:
     """The full pass learns the model from the data and stores it; a delta reuses it."""
-    family = model_family(kind)
-    stored = None if learn else store.load_model(conn, kind)
     if stored is not None:
-        idf = BigramIdf(stored["idf"]["frequent"], stored["idf"]["n_docs"]) if stored.get("idf") else None
-        return MatchModel.from_params(stored["model"]), idf, stored.get("tf_mean")
-    idf = BigramIdf.learn(feats["stem"].tolist()) if family == "organization" else None
-    tf_mean = _tf_mean(counts)
+        return MatchModel.from_params(stored["model"]), stored.get("tf_mean")
+    family = model_family(kind)
     model = MatchModel.default(family)
-    if learn or len(src) >= 1000:
-        pairs = blocking.candidate_pairs(keys)
-        comp = _compare(kind, feats, pairs, idf)
+    if learn:
         clean = ~comp.conflict
         model = estimate(family, {c: v[clean] for c, v in comp.levels.items()})
-    if learn:
+    tf_mean = _tf_mean(counts)
+    if save:
         params = {"model": model.to_params(), "tf_mean": tf_mean,
                   "idf": {"frequent": idf.frequent, "n_docs": idf.n_docs} if idf is not None else None}
         store.save_model(conn, kind, params, now=now, run_id=run_id)
-    return model, idf, tf_mean
+    return model, tf_mean
 
 
 def _compare(kind: str, feats: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf | None) -> Comparison:
@@ -248,23 +263,25 @@ def _override_pairs(src: SourceFrame, kind: str, overrides: list[OverrideRule]) 
     return as_pairs
 
 
-def _score(kind: str, src: SourceFrame, feats: pd.DataFrame, keys: pd.DataFrame, model: MatchModel,
-           idf: BigramIdf | None, overrides: list[OverrideRule], counts: np.ndarray | None, tf_mean: float | None
-           ) -> tuple[np.ndarray, Comparison, np.ndarray, dict[str, np.ndarray]]:
+def _pairs(src: SourceFrame, kind: str, keys: pd.DataFrame, overrides: list[OverrideRule]) -> np.ndarray:
+    """Candidate pairs from blocking, plus every pair a steward said to link."""
     pairs = blocking.candidate_pairs(keys)
-    steward = _override_pairs(src, kind, overrides)
-    if len(steward["always_link"]):
+    steward = _override_pairs(src, kind, overrides)["always_link"]
+    if len(steward):
         n = max(len(src), 1)
-        codes = np.unique(np.concatenate([pairs[:, 0] * n + pairs[:, 1], steward["always_link"][:, 0] * n
-                                          + steward["always_link"][:, 1]]))
+        codes = np.unique(np.concatenate([pairs[:, 0] * n + pairs[:, 1], steward[:, 0] * n + steward[:, 1]]))
         pairs = np.stack([codes // n, codes % n], axis=1)
-    comp = _compare(kind, feats, pairs, idf)
+    return pairs
+
+
+def _score(model: MatchModel, comp: Comparison, pairs: np.ndarray, counts: np.ndarray | None, tf_mean: float | None
+           ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Match probability and per-comparison weights of each pair; a hard conflict scores zero."""
     adjust = None
     if counts is not None and tf_mean and len(pairs):
         adjust = np.log2(tf_mean / np.maximum(counts[pairs[:, 0]], counts[pairs[:, 1]]))
     probability, weights = model.score(comp.levels, adjust)
-    probability = np.where(comp.conflict, 0.0, probability)
-    return pairs, comp, probability, weights
+    return np.where(comp.conflict, 0.0, probability), weights
 
 
 def _pair_mask(pairs: np.ndarray, wanted: np.ndarray, n: int) -> np.ndarray:
@@ -330,15 +347,16 @@ def _best_edges(labels: np.ndarray, pairs: np.ndarray, probability: np.ndarray, 
     return both.drop_duplicates("row")[["row", "other", "edge"]]
 
 
-def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndarray, pairs: np.ndarray,
+def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndarray, best: pd.DataFrame,
                   probability: np.ndarray, forced: np.ndarray, explainer: Explainer, scope: _Scope,
                   config: ResolutionConfig) -> store.GoldenWrite:
     frame = src.frame
     rid = frame["rid"].to_numpy()
     keys = [source_key(p, kind, s) for p, s in zip(frame["partner"], frame["source_id"])]
     order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    clusters = [c.tolist() for c in np.split(order, bounds)] if len(order) else []
+    bounds = [0, *(np.flatnonzero(np.diff(labels[order])) + 1).tolist(), len(order)]
+    ordered = order.tolist()
+    clusters = [ordered[a:b] for a, b in zip(bounds[:-1], bounds[1:])] if ordered else []
     member_keys = [[keys[i] for i in c] for c in clusters]
     previous = [[scope.previous.get(int(rid[i])) for i in c] for c in clusters]
     old_ids = set(scope.previous.values())
@@ -347,7 +365,6 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     taken = {gid for gid, st in clash.items() if st.status == "active"}
     assignment = assign_ids(kind, member_keys, previous, taken)
 
-    best = _best_edges(labels, pairs, probability, forced)
     best_of = dict(zip(best["row"].tolist(), zip(best["other"].tolist(), best["edge"].tolist())))
     survivor = Survivor(src, config)
     out = store.GoldenWrite(kind, retired=dict(assignment.retired), events=list(assignment.events))
@@ -391,21 +408,24 @@ def _ts(value: Any) -> Any:
     return None if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) else value
 
 
-def _queue_reviews(conn: Connection, kind: str, src: SourceFrame, labels: np.ndarray, pairs: np.ndarray,
-                   comp: Comparison, probability: np.ndarray, explainer: Explainer, config: ResolutionConfig,
-                   now: datetime, run_id: str | None) -> int:
-    """Pairs the model is unsure of, left apart, go to the stewards' queue."""
+def _unsure(labels: np.ndarray, pairs: np.ndarray, comp: Comparison, probability: np.ndarray,
+            config: ResolutionConfig) -> np.ndarray:
+    """Pairs the model is unsure of and that ended up apart: the stewards' queue."""
     if len(pairs) == 0:
-        return 0
+        return np.empty(0, dtype=np.int64)
     unsure = (probability >= config.review) & (probability < config.accept) & ~comp.conflict
     unsure &= labels[pairs[:, 0]] != labels[pairs[:, 1]]
-    edges = np.flatnonzero(unsure)
-    if len(edges) == 0:
+    return np.flatnonzero(unsure)
+
+
+def _queue_reviews(conn: Connection, kind: str, src: SourceFrame, pairs: np.ndarray, unsure: np.ndarray,
+                   probability: np.ndarray, explainer: Explainer, now: datetime, run_id: str | None) -> int:
+    if len(unsure) == 0:
         return 0
     frame = src.frame
     keys = [source_key(p, kind, s) for p, s in zip(frame["partner"], frame["source_id"])]
     items = []
-    for edge in edges.tolist():
+    for edge in unsure.tolist():
         a, b = sorted((keys[pairs[edge, 0]], keys[pairs[edge, 1]]))
         items.append((a, b, round(float(probability[edge]), 4), explainer.explain(edge, b)))
     existing = existing_reviews(conn, kind, [(a, b) for a, b, _s, _e in items])

@@ -37,22 +37,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_golden_link_golden_id'), ['golden_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_golden_link_target_id'), ['target_id'], unique=False)
 
-    op.create_table('match_key',
-    sa.Column('key', sa.BigInteger(), nullable=False),
-    sa.Column('source_record_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.ForeignKeyConstraint(['source_record_id'], ['source_record.id'], name=op.f('fk_match_key_source_record_id_source_record')),
-    sa.PrimaryKeyConstraint('key', 'source_record_id', name=op.f('pk_match_key'))
+    op.create_table('match_block',
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('part', sa.Integer(), nullable=False),
+    sa.Column('keys', sa.LargeBinary(), nullable=False),
+    sa.Column('rids', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('kind', 'part', name=op.f('pk_match_block'))
     )
-    with op.batch_alter_table('match_key', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_match_key_source_record_id'), ['source_record_id'], unique=False)
-
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('match_key', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_match_key_source_record_id'))
-
-    op.drop_table('match_key')
+    op.drop_table('match_block')
     with op.batch_alter_table('golden_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_golden_link_target_id'))
         batch_op.drop_index(batch_op.f('ix_golden_link_golden_id'))
