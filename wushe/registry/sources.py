@@ -181,3 +181,17 @@ def _keep_current_versions(conn: Connection, ids: Sequence[int], now: datetime) 
             HEAD.c.fetched_at, HEAD.c.changed_at, superseded, HEAD.c.last_run_id,
         ).where(HEAD.c.id.in_(chunk))
         conn.execute(insert(HISTORY).from_select(HISTORY_COLUMNS, current))
+
+
+def withdraw_unseen(
+    conn: Connection, partner: str, kind: str, *, run_id: str, now: datetime | None = None
+) -> list[tuple[str, str, str, str]]:
+    """After a *full* read of one partner's kind in run ``run_id``: every live record the read did
+    not deliver is gone from the partner's export, so it is withdrawn. Returns the touched keys."""
+    now = now or datetime.now(timezone.utc)
+    unseen = HEAD.c.partner == partner, HEAD.c.kind == kind, HEAD.c.withdrawn_at.is_(None), (
+        HEAD.c.last_run_id.is_(None) | (HEAD.c.last_run_id != run_id))
+    ids = conn.execute(select(HEAD.c.source_id).where(*unseen)).scalars().all()
+    if ids:
+        conn.execute(update(HEAD).where(*unseen).values(withdrawn_at=now))
+    return [(partner, kind, source_id, "withdrawn") for source_id in sorted(ids)]

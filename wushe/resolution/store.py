@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from wushe.registry.bulk import Cells, insert_rows
+from wushe.registry.db import json_dumps
 from wushe.registry.models import CrossReference, FieldProvenance, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
 
 GOLDEN = GoldenRecord.__table__
@@ -124,7 +125,7 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], *,
         (rid, gid, score, method, js(explanation), at, run_id) for rid, gid, score, method, explanation in out.xrefs
     ))
     insert_rows(conn, PROVENANCE, PROVENANCE_COLUMNS, (
-        (gid, name, js(value), rid, partner, source_id, ts(fetched), ts(changed), None, None, rule)
+        (gid, name, json_dumps(value), rid, partner, source_id, ts(fetched), ts(changed), None, None, rule)
         for gid, name, value, rid, partner, source_id, fetched, changed, rule in out.provenance
     ))
     if out.retired:
