@@ -17,7 +17,7 @@ from typing import Iterable
 
 from wushe.resolution.vocabulary import alternation, vocabulary
 
-_NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
+_NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _BRACKETED = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
 _NUMERAL_CJK = str.maketrans("〇", "0")
 _ORDINAL = "[0-9一二三四五六七八九十]{0,2}"  # 龙城二店, 公明2分店
@@ -70,7 +70,8 @@ def _unbracket(text: str) -> str:
             return ""
         return inner[:-1] + "分店" if inner.endswith("店") and not inner.endswith("分店") and len(inner) > 1 else inner
 
-    return _BRACKETED.sub(replace, text)
+    dropped = _BRACKETED.sub(replace, text)
+    return dropped if _NOT_WORD.sub("", dropped) else _BRACKETED.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class NameParts:
     @property
     def key(self) -> str:
         """The whole comparable name; equal keys mean the same name up to form and place."""
-        return f"{self.stem}{self.entity_type}|{self.branch}"
+        return f"{self.stem}{self.entity_type}{self.branch}"
 
 
 class _Rules:
@@ -102,7 +103,8 @@ class _Rules:
         self.legal = re.compile(f"(?:{alternation(voc.legal_forms)})")
         self.legal_end = re.compile(f"(?:{alternation(voc.legal_forms)})+$")
         self.place_end = re.compile(f"(?:{alternation(list(voc.regions))})$")
-        places_alt = alternation(list(voc.localities | voc.regions))
+        self.region_any = re.compile(alternation(list(voc.regions)))
+        places_alt = alternation(list(voc.localities | voc.regions | set(voc.country_prefixes)))
         self.locality_end = re.compile(f"(?:{places_alt}){_ORDINAL}$")
         self.shop_branch = re.compile(f"(?:{places_alt}){_ORDINAL}店$")
         self.level_suffix = re.compile(r"(?<=..)(?:市|区|县|省)$")
@@ -130,15 +132,16 @@ def _strip_leading_places(text: str, rules: _Rules) -> str:
 
 
 def _strip_legal_form(text: str, rules: _Rules) -> str:
-    """Remove trailing legal forms, and a region written just before them; never empty the name."""
-    match = rules.legal_end.search(text)
-    if not match or match.start() < 2:
-        return text
-    text = text[: match.start()]
-    place = rules.place_end.search(text)
-    if place and place.start() >= 2:
-        text = text[: place.start()]
-    return text
+    """Remove trailing legal forms, and regions written just before them (深圳市某某科技深圳有限公司),
+    until none is left; never empty the name."""
+    while True:
+        match = rules.legal_end.search(text)
+        if not match or match.start() < 2:
+            return text
+        text = text[: match.start()]
+        place = rules.place_end.search(text)
+        if place and place.start() >= 2:
+            text = text[: place.start()]
 
 
 def _split_branch(text: str, rules: _Rules) -> tuple[str, str]:
@@ -168,6 +171,11 @@ def _split_head_place(body: str, rules: _Rules) -> tuple[str, str]:
         pass
     if typed is not None and typed.end() < len(body) and typed.start() >= 1:
         return body[: typed.end()], body[typed.end() :]
+    region = None
+    for region in rules.region_any.finditer(body):
+        pass
+    if region is not None and region.start() >= 2 and region.end() < len(body):
+        return body[: region.start()], body[region.start() :]
     locality = rules.locality_end.search(body)
     if locality and locality.start() >= 2:
         return body[: locality.start()], body[locality.start() :]
@@ -184,6 +192,8 @@ def org_name_parts(folded: str) -> NameParts:
     text = _strip_leading_places(text, rules)
     if rules.brand is not None:
         text = rules.brand.sub(lambda m: rules.voc.brand_aliases[m.group(0)], text, count=1)
+    if not rules.branch.search(text):  # a name ending in a legal form: take it off before looking for a branch
+        text = _strip_legal_form(text, rules)
     head, branch = _split_branch(text, rules)
     head = _strip_leading_places(_strip_legal_form(head, rules), rules)
     entity = rules.entity_end.search(head)

@@ -8,13 +8,14 @@ numbers are completed with the area code of the record's city when it is known. 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from wushe.resolution.vocabulary import vocabulary
 
 # an extension (转801, ext. 801, or -801 after a complete number), tried only when the whole is no number
 _EXTENSION = re.compile(r"(?:转|ext\.?|x|分机|-\d{1,5}$).*$", re.IGNORECASE)
-_NON_DIGIT = re.compile(r"\D")
+_NON_DIGIT = re.compile(r"[^0-9]")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0(?:10|2\d)\d{8}|0[3-9]\d{2}\d{7,8}")
 
@@ -24,7 +25,7 @@ def to_e164(raw: str | None, division_code: str | None = None) -> str | None:
     """``+8613800138000`` / ``+8675583001234``; None for an unusable or service number."""
     if not raw:
         return None
-    text = str(raw).strip()
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
     found = _complete(_NON_DIGIT.sub("", text), division_code)
     if found is None:
         head = _EXTENSION.sub("", text)
