@@ -122,7 +122,7 @@ class BlockIndex:
 
     @classmethod
     def load(cls, conn: Connection, kind: str) -> "BlockIndex":
-        rows = conn.execute(select(BLOCKS.c.keys, BLOCKS.c.rids).where(BLOCKS.c.kind == kind)).all()
+        rows = conn.execute(select(BLOCKS.c["keys"], BLOCKS.c.rids).where(BLOCKS.c.kind == kind)).all()
         keys = [np.frombuffer(k, dtype="<i8") for k, _ in rows]
         rids = [np.frombuffer(r, dtype="<i8") for _, r in rows]
         empty = np.empty(0, dtype=np.int64)

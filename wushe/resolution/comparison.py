@@ -130,8 +130,9 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     same_sound = (col["pinyin"][i] == col["pinyin"][j]) & long_stem
     name_level = np.where(same_key, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85)))).astype(np.int8)
 
-    first = f["phones"].str[0].fillna("").to_numpy(dtype=object)
-    second = f["phones"].str[1].fillna("").to_numpy(dtype=object)
+    phones = f["phones"].tolist()
+    first = np.array([p[0] if p else "" for p in phones], dtype=object)
+    second = np.array([p[1] if len(p) > 1 else "" for p in phones], dtype=object)
     a1, a2, b1, b2 = first[i], second[i], first[j], second[j]
     shared = ((a1 == b1) | ((a1 == b2) & (b2 != "")) | ((a2 == b1) & (a2 != "")) | ((a2 == b2) & (a2 != "")))
     phone_level = np.where(_present(a1, b1), shared.astype(np.int8), -1).astype(np.int8)
@@ -177,7 +178,7 @@ def compare_volunteers(f: pd.DataFrame, pairs: np.ndarray) -> Comparison:
     name_sim = _ratio(col["name"][i], col["name"][j])
     same = col["name"][i] == col["name"][j]
     same_sound = col["pinyin"][i] == col["pinyin"][j]
-    name_level = np.where(same, 3, np.where(same_sound, 2, (name_sim >= 0.6).astype(np.int8))).astype(np.int8)
+    name_level = np.where(same, 3, np.where(same_sound, 2, (name_sim >= 0.5).astype(np.int8))).astype(np.int8)
     levels = {
         "name": name_level,
         "id_number": _equal_level(col["id_hash"][i], col["id_hash"][j]),
@@ -199,6 +200,12 @@ def compare_identity(f: pd.DataFrame, pairs: np.ndarray) -> Comparison:
     ident = f["identity"].to_numpy(dtype=object)
     level = _equal_level(ident[i], ident[j])
     return Comparison({"identity": level}, {}, np.zeros(len(i), dtype=bool), np.full(len(i), None, dtype=object))
+
+
+def no_pairs(family: str) -> Comparison:
+    """The comparison of zero pairs."""
+    return Comparison({name: np.empty(0, dtype=np.int8) for name in LEVELS[family]}, {},
+                      np.zeros(0, dtype=bool), np.empty(0, dtype=object))
 
 
 def model_family(kind: str) -> str:

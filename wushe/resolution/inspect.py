@@ -103,12 +103,12 @@ def export_rows(conn: Connection, kind: str, *, role: str = "staff", actor: str 
         _audit(conn, actor, role, "export", kind, f"{kind}:*", sorted(personal_fields(kind)))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        data = dict(conn.execute(select(GOLDEN.c.id, GOLDEN.c.data).where(GOLDEN.c.id.in_(chunk))).tuples().all())
+        data = dict(conn.execute(select(GOLDEN.c.id, GOLDEN.c.data).where(GOLDEN.c.id.in_(chunk))).all())
         sources: dict[str, list[dict[str, str]]] = {}
         query = (select(XREF.c.golden_id, HEAD.c.partner, HEAD.c.source_id)
                  .join(HEAD, HEAD.c.id == XREF.c.source_record_id).where(XREF.c.golden_id.in_(chunk))
                  .order_by(HEAD.c.partner, HEAD.c.source_id))
-        for gid, partner, source_id in conn.execute(query).tuples():
+        for gid, partner, source_id in conn.execute(query):
             sources.setdefault(gid, []).append({"partner": partner, "source_id": source_id})
         targets = golden_targets(conn, list(chunk))
         for gid in chunk:

@@ -159,7 +159,7 @@ def golden_targets(conn: Connection, golden_ids: list[str]) -> dict[str, dict[st
         chunk = golden_ids[start : start + CHUNK]
         query = select(LINKS.c.golden_id, LINKS.c.role, LINKS.c.target_id).where(
             LINKS.c.golden_id.in_(chunk), LINKS.c.target_id.is_not(None))
-        for gid, role, target in conn.execute(query).tuples():
+        for gid, role, target in conn.execute(query):
             roles = out.setdefault(gid, {})
             if target not in roles.setdefault(role, []):
                 roles[role].append(target)

@@ -84,7 +84,7 @@ def record_ids(conn: Connection, keys: Iterable[tuple[str, str, str]]) -> dict[t
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
         query = select(HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id, HEAD.c.id).where(key_cols.in_(chunk))
-        for partner, kind, source_id, rid in conn.execute(query).tuples():
+        for partner, kind, source_id, rid in conn.execute(query):
             found[(partner, kind, source_id)] = rid
     return found
 
@@ -95,7 +95,7 @@ def source_keys(conn: Connection, rids: Iterable[int]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for start in range(0, len(wanted), CHUNK):
         query = select(HEAD.c.partner, HEAD.c.source_id).where(HEAD.c.id.in_(wanted[start : start + CHUNK]))
-        out.extend(conn.execute(query).tuples())
+        out.extend(conn.execute(query))
     return out
 
 
@@ -105,6 +105,6 @@ def kinds_of(conn: Connection, rids: Iterable[int]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for start in range(0, len(wanted), CHUNK):
         query = select(HEAD.c.kind, HEAD.c.id).where(HEAD.c.id.in_(wanted[start : start + CHUNK]))
-        for kind, rid in conn.execute(query).tuples():
+        for kind, rid in conn.execute(query):
             out.setdefault(kind, []).append(rid)
     return out

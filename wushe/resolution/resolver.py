@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
 from wushe.resolution.comparison import (BigramIdf, Comparison, compare_identity, compare_organizations,
-                                         compare_volunteers, model_family)
+                                         compare_volunteers, model_family, no_pairs)
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.explain import Explainer
 from wushe.resolution.features import features
@@ -236,6 +236,8 @@ def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | N
 
 
 def _compare(kind: str, feats: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf | None) -> Comparison:
+    if len(pairs) == 0:
+        return no_pairs(model_family(kind))
     if kind == "organization":
         assert idf is not None
         return compare_organizations(feats, pairs, idf)

@@ -66,13 +66,13 @@ def overrides_touching(conn: Connection, kind: str, keys: Iterable[str] | None) 
     base = select(OVERRIDES.c.action, OVERRIDES.c.left_key, OVERRIDES.c.right_key).where(
         OVERRIDES.c.kind == kind, OVERRIDES.c.active.is_(True)).order_by(OVERRIDES.c.id)
     if keys is None:
-        return [OverrideRule(*row) for row in conn.execute(base).tuples()]
+        return [OverrideRule(*row) for row in conn.execute(base)]
     wanted = sorted(set(keys))
     found: dict[tuple[str, str, str | None], None] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
         query = base.where(OVERRIDES.c.left_key.in_(chunk) | OVERRIDES.c.right_key.in_(chunk))
-        for row in conn.execute(query).tuples():
+        for row in conn.execute(query):
             found[tuple(row)] = None
     return [OverrideRule(*row) for row in found]
 
@@ -90,7 +90,7 @@ def existing_reviews(conn: Connection, kind: str, pairs: Sequence[tuple[str, str
         chunk = list(pairs[start : start + CHUNK])
         query = select(REVIEWS.c.left_key, REVIEWS.c.right_key).where(
             REVIEWS.c.kind == kind, tuple_(REVIEWS.c.left_key, REVIEWS.c.right_key).in_(chunk))
-        found.update(conn.execute(query).tuples())
+        found.update(conn.execute(query))
     return found
 
 

@@ -44,14 +44,14 @@ def previous_goldens(conn: Connection, rids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chunk in _chunks(sorted(set(rids))):
         query = select(XREF.c.source_record_id, XREF.c.golden_id).where(XREF.c.source_record_id.in_(chunk))
-        out.update(conn.execute(query).tuples().all())
+        out.update(conn.execute(query).all())
     return out
 
 
 def all_previous_goldens(conn: Connection, kind: str) -> dict[int, str]:
     query = select(XREF.c.source_record_id, XREF.c.golden_id).join(GOLDEN, GOLDEN.c.id == XREF.c.golden_id).where(
         GOLDEN.c.kind == kind)
-    return dict(conn.execute(query).tuples().all())
+    return dict(conn.execute(query).all())
 
 
 def members_of(conn: Connection, golden_ids: Iterable[str]) -> list[int]:
@@ -73,7 +73,7 @@ def golden_states(conn: Connection, ids: Iterable[str]) -> dict[str, GoldenState
     for chunk in _chunks(sorted(set(ids))):
         query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash, GOLDEN.c.created_at).where(
             GOLDEN.c.id.in_(chunk))
-        for gid, status, digest, created in conn.execute(query).tuples():
+        for gid, status, digest, created in conn.execute(query):
             out[gid] = GoldenState(status, digest, created)
     return out
 
@@ -81,7 +81,7 @@ def golden_states(conn: Connection, ids: Iterable[str]) -> dict[str, GoldenState
 def active_goldens(conn: Connection, kind: str) -> dict[str, GoldenState]:
     query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash, GOLDEN.c.created_at).where(
         GOLDEN.c.kind == kind, GOLDEN.c.status == "active")
-    return {gid: GoldenState(s, d, c) for gid, s, d, c in conn.execute(query).tuples()}
+    return {gid: GoldenState(s, d, c) for gid, s, d, c in conn.execute(query)}
 
 
 @dataclass
