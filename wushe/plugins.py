@@ -107,15 +107,19 @@ def plugin_infos(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]:
     return infos
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"
+
+
 def _collect_named(results: list[list[Any]], what: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for group in results:
         for item in group or ():
             name = getattr(item, "name", None)
             if not name:
-                raise PluginError(f"a plugin provides a {what} without a name: {item!r}")
+                raise PluginError(f"a plugin provides {_article(what)} {what} without a name: {item!r}")
             if name in found and found[name] is not item:
-                raise PluginError(f"two plugins provide a {what} named {name!r}")
+                raise PluginError(f"two plugins provide {_article(what)} {what} named {name!r}")
             found[name] = item
     return dict(sorted(found.items()))
 

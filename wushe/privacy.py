@@ -28,11 +28,12 @@ def mask_phone(value: str) -> str:
 
 
 def mask_id_number(value: str) -> str:
-    """110***********123X: keep the first three and last four characters."""
+    """110***********123X: the region prefix and the serial end stay, the birth date never shows."""
     value = value.strip()
     if len(value) < 8:
         return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    keep = 4 if len(value) >= 18 else 3  # a 15-digit number's date ends three before its end
+    return value[:3] + "*" * (len(value) - 3 - keep) + value[-keep:]
 
 
 def mask_name(value: str) -> str:

@@ -16,9 +16,9 @@ def init() -> None:
     before, after = upgrade(eng)
     where = redact(str(eng.url))
     if before == after:
-        console.print(f"registry at {where} is up to date (revision {after})")
+        console.print(f"registry at {where} is up to date (revision {after})", soft_wrap=True)
     else:
-        console.print(f"registry at {where} migrated from {before or 'empty'} to revision {after}")
+        console.print(f"registry at {where} migrated from {before or 'empty'} to revision {after}", soft_wrap=True)
 
 
 def demo() -> None:

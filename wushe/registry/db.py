@@ -57,8 +57,12 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED:
         raise ConfigError(f"the registry runs on SQLite or PostgreSQL, not {backend} ({redact(url)})")
-    if backend == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        # No server-side prepared statements: after five runs PostgreSQL may switch a prepared
+        # keyed lookup to a generic plan, which made batch lookups fifty times slower.
+        kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             from pathlib import Path

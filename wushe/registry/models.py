@@ -118,7 +118,9 @@ class SourceRecord(Base):
     last_seen_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
     last_run_id: Mapped[str | None] = mapped_column(String(40))
-    __table_args__ = (UniqueConstraint("partner", "kind", "source_id"),)
+    # source_id leads so a batch's keyed lookup is an index probe per key even before the planner
+    # has statistics (with partner first, PostgreSQL scans the whole partner on a first load)
+    __table_args__ = (UniqueConstraint("source_id", "partner", "kind"),)
 
 
 class SourceVersion(Base):

@@ -90,7 +90,7 @@ def existing_heads(conn: Connection, partner: str, kind: str, ids: Sequence[str]
     found: dict[str, Head] = {}
     for chunk in _chunks(ids):
         params = {"partner": partner, "kind": kind, "ids": list(chunk)}
-        for row_id, source_id, version, digest, withdrawn in conn.execute(_HEADS_BY_ID, params).tuples():
+        for row_id, source_id, version, digest, withdrawn in conn.execute(_HEADS_BY_ID, params):
             found[source_id] = Head(row_id, version, digest, withdrawn is not None)
     return found
 

@@ -29,7 +29,7 @@ def summarize(engine: Engine) -> Summary:
         )
         summary.sources = {(p, k): n for p, k, n in conn.execute(live)}
         active = select(GoldenRecord.kind, func.count()).where(GoldenRecord.status == "active").group_by(GoldenRecord.kind)
-        summary.golden = dict(conn.execute(active).tuples().all())
+        summary.golden = {k: n for k, n in conn.execute(active)}
         summary.open_quarantine = conn.scalar(select(func.count()).where(QuarantineItem.status == "open")) or 0
         summary.open_reviews = conn.scalar(select(func.count()).where(ReviewItem.status == "open")) or 0
         summary.runs = conn.scalar(select(func.count()).select_from(SyncRun)) or 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 04:03:19.443574
+Create Date: 2026-11-24 04:38:16.500508
 """
 
 from alembic import op
@@ -112,7 +112,7 @@ def upgrade() -> None:
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_run_id', sa.String(length=40), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_source_record')),
-    sa.UniqueConstraint('partner', 'kind', 'source_id', name=op.f('uq_source_record_partner_kind_source_id'))
+    sa.UniqueConstraint('source_id', 'partner', 'kind', name=op.f('uq_source_record_source_id_partner_kind'))
     )
     op.create_table('sync_run',
     sa.Column('id', sa.String(length=40), nullable=False),

@@ -1,0 +1,109 @@
+"""Write N source records into the registry through the batched path; print records/s and memory.
+
+    uv run python bench/bulk_write.py [--records 1000000] [--batch 10000] [--backend sqlite|postgresql|both]
+
+Records are organisation records shaped like a partner's export (Chinese names, credit codes,
+phones, addresses, division codes, distinct update times), generated batch by batch so memory stays
+flat. "write" times only the registry write and its commit; "end to end" includes generating them.
+Resident memory is printed at each quarter to show it does not grow with the record count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import line, peak_rss_mb, rss_mb  # noqa: E402
+
+from wushe.contract import make_record  # noqa: E402
+from wushe.registry.db import make_engine  # noqa: E402
+from wushe.registry.migrate import upgrade  # noqa: E402
+from wushe.registry.sources import write_source_records  # noqa: E402
+
+SHANGHAI = timezone(timedelta(hours=8))
+STREETS = ["园岭七街", "红荔路", "八卦一路", "碧岭路", "观湖大道", "樟溪路"]
+KINDS_OF_SHOP = ["理发店", "药房", "超市", "口腔诊所", "家电维修部", "餐厅"]
+
+
+def batches(total: int, size: int):
+    base = datetime(2026, 11, 1, 2, 0, tzinfo=SHANGHAI)
+    fetched = datetime.now(timezone.utc)
+    for start in range(0, total, size):
+        yield [
+            make_record(
+                "bench_partner",
+                "organization",
+                f"ORG-{i:08d}",
+                base - timedelta(seconds=i * 7),
+                {
+                    "name": f"深圳市{STREETS[i % 6][:2]}{KINDS_OF_SHOP[i % 6]}{i}号店",
+                    "credit_code": f"91440300MA5F{i % 1000000:06d}",
+                    "phones": [f"0755-8{i % 10000000:07d}"],
+                    "address": f"深圳市福田区{STREETS[i % 6]}{i % 300}号",
+                    "division_code": "440304002001",
+                    "org_type": "merchant",
+                    "society": "charity",
+                },
+                fetched_at=fetched,
+            )
+            for i in range(start, min(total, start + size))
+        ]
+
+
+def run(url: str, total: int, size: int) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    started = time.perf_counter()
+    write_seconds = 0.0
+    quarters = [total * q // 4 for q in (1, 2, 3, 4)]
+    done = 0
+    for batch in batches(total, size):
+        t = time.perf_counter()
+        with engine.begin() as conn:
+            write_source_records(conn, batch, run_id=None)
+        write_seconds += time.perf_counter() - t
+        done += len(batch)
+        if quarters and done >= quarters[0]:
+            quarters.pop(0)
+            print(line(f"  {engine.dialect.name} {done:,} written", rss_mb=rss_mb()), flush=True)
+    wall = time.perf_counter() - started
+    print(line(f"{engine.dialect.name} write", records=total, seconds=write_seconds,
+               records_per_s=total / write_seconds), flush=True)
+    print(line(f"{engine.dialect.name} end to end", records_per_s=total / wall, peak_rss_mb=peak_rss_mb()), flush=True)
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg-url", default=os.environ.get("WUSHE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    args = parser.parse_args()
+
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            run(f"sqlite:///{tmp}/bench.db", args.records, args.batch)
+    if args.backend in ("postgresql", "both"):
+        from sqlalchemy import create_engine, text
+
+        name = f"wushe_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            run(args.pg_url.rsplit("/", 1)[0] + f"/{name}", args.records, args.batch)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Personal data is masked for roles that may not see it; ID numbers are never stored raw."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wushe.privacy import id_number_digest, mask_id_number, mask_name, mask_payload, mask_phone, protect_payload
+
+
+@given(st.text(alphabet="0123456789", min_size=7, max_size=15))
+def test_a_masked_phone_keeps_only_the_ends(digits: str) -> None:
+    masked = mask_phone(digits)
+    assert len(masked) == len(digits)
+    assert masked[:3] == digits[:3] and masked[-4:] == digits[-4:]
+    assert set(masked[3:-4]) <= {"*"}
+
+
+@given(st.sampled_from([15, 18]).flatmap(lambda n: st.text(alphabet="0123456789X", min_size=n, max_size=n)))
+def test_a_masked_id_number_hides_the_birth_date(value: str) -> None:
+    masked = mask_id_number(value)
+    birth = slice(6, 14) if len(value) == 18 else slice(6, 12)
+    assert len(masked) == len(value)
+    assert set(masked[birth]) == {"*"}
+
+
+def test_names_keep_the_first_character() -> None:
+    assert mask_name("张三") == "张*"
+    assert mask_name("欧阳娜娜") == "欧***"
+
+
+def test_payload_masking_depends_on_role() -> None:
+    payload = {"name": "王小明", "phone": "13800138000", "skills": ["理发"]}
+    assert mask_payload("volunteer", payload, "staff") == {"name": "王**", "phone": "138****8000", "skills": ["理发"]}
+    assert mask_payload("volunteer", payload, "steward") == payload
+
+
+def test_id_numbers_are_stored_as_keyed_hash_and_masked_form() -> None:
+    stored = protect_payload({"name": "王小明", "id_number": "11010519491231002x"})
+    assert "id_number" not in stored
+    assert stored["id_number_masked"] == "110***********002x"
+    assert stored["id_number_hash"] == id_number_digest("11010519491231002X")
+    assert "19491231" not in str(stored)
+
+
+def test_the_hash_depends_on_the_deployment_key(monkeypatch) -> None:
+    monkeypatch.setenv("WUSHE_SECRET_KEY", "a" * 32)
+    first = id_number_digest("11010519491231002X")
+    monkeypatch.setenv("WUSHE_SECRET_KEY", "b" * 32)
+    assert id_number_digest("11010519491231002X") != first
