@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from wushe.cli import contract_cmd, plugins_cmd, registry_cmds, resolution_cmds
+from wushe.cli import contract_cmd, plugins_cmd, registry_cmds, resolution_cmds, sandbox_cmd
 from wushe.cli.output import fail
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ registry_cmds.register(app)
 plugins_cmd.register(app)
 contract_cmd.register(app)
 resolution_cmds.register(app)
+sandbox_cmd.register(app)
 
 
 def run() -> None:
