@@ -28,7 +28,7 @@ class Constraints:
 
     exclusive: dict[str, np.ndarray] = field(default_factory=dict)  # attribute -> value per record ("" = unknown)
     nested: dict[str, np.ndarray] = field(default_factory=dict)  # like exclusive, but 协会 fits 志愿者协会
-    branch: np.ndarray | None = None  # branch designation per record ("" = head office / single site)
+    branch: np.ndarray | None = None  # branch designation per record ("" = unknown; see features.HEAD_OFFICE)
     distinct_group: np.ndarray | None = None  # partner per record when its records are distinct entities, else ""
 
 
@@ -68,14 +68,13 @@ def _contradicted(labels: np.ndarray, negative: np.ndarray, c: Constraints, max_
     bad = np.zeros(n_labels, dtype=bool)
     sizes = np.bincount(labels, minlength=n_labels)
     bad |= sizes > max_size
-    frame = pd.DataFrame({"label": labels})
     for values in [*c.exclusive.values(), *c.nested.values()]:
         known = values != ""
         counts = pd.Series(values[known]).groupby(labels[known]).nunique()
         bad[counts.index[counts.to_numpy() > 1]] = True
     if c.branch is not None:
-        frame["branch"] = c.branch
-        counts = frame.groupby("label")["branch"].nunique()
+        known = c.branch != ""
+        counts = pd.Series(c.branch[known]).groupby(labels[known]).nunique()
         bad[counts.index[counts.to_numpy() > 1]] = True
     if c.distinct_group is not None:
         grouped = c.distinct_group != ""
@@ -94,7 +93,7 @@ class _Group:
         self.members = [row]
         self.exclusive = {name: ({v[row]} if v[row] else set()) for name, v in c.exclusive.items()}
         self.nested = {name: ({v[row]} if v[row] else set()) for name, v in c.nested.items()}
-        self.branches = {c.branch[row]} if c.branch is not None else set()
+        self.branches = {c.branch[row]} if c.branch is not None and c.branch[row] else set()
         self.distinct = {c.distinct_group[row]} if c.distinct_group is not None and c.distinct_group[row] else set()
 
     def compatible(self, other: "_Group") -> bool:

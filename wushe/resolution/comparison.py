@@ -16,6 +16,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
+from wushe.resolution.features import HEAD_OFFICE
+
 WORKERS = -1
 
 
@@ -30,9 +32,15 @@ class Comparison:
 
 
 # number of levels per comparison (level k of n: higher is closer agreement)
+# organisation name: 5 the same registered name (legal form or type word) in the same district, which
+# registration makes unique; 4 the same name; 3 the same sound or nearly the same; 2, 1 similar; 0 not.
+# contact: phone and address together, because a stale record has both out of date: their agreement
+# is not independent, so the model learns the joint levels (see contact_level).
+# division: 3 same community, 2 same district (a side knows no community), 1 same district but
+# different communities, 0 different districts.
 LEVELS: dict[str, dict[str, int]] = {
-    "organization": {"name": 5, "credit_code": 2, "phone": 2, "address": 3, "division": 3, "entity_type": 2},
-    "volunteer": {"name": 4, "id_number": 2, "phone": 2, "birth_date": 3, "gender": 2, "division": 3},
+    "organization": {"name": 6, "credit_code": 2, "contact": 12, "division": 4, "entity_type": 2},
+    "volunteer": {"name": 4, "id_number": 2, "phone": 2, "birth_date": 3, "gender": 2, "division": 4},
     "identity": {"identity": 2},
 }
 
@@ -52,9 +60,17 @@ def _equal_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _division_level(div_a: np.ndarray, div_b: np.ndarray, dist_a: np.ndarray, dist_b: np.ndarray) -> np.ndarray:
-    """2 same community, 1 same district, 0 different districts, -1 unknown."""
-    level = np.where(_present(dist_a, dist_b), (dist_a == dist_b).astype(np.int8), -1)
-    return np.where(_present(div_a, div_b) & (div_a == div_b), 2, level).astype(np.int8)
+    """3 same community, 2 same district, 1 same district but different communities, 0 different
+    districts, -1 unknown."""
+    both = _present(div_a, div_b)
+    level = np.where(dist_a == dist_b, np.where(both, np.where(div_a == div_b, 3, 1), 2), 0)
+    return np.where(_present(dist_a, dist_b), level, -1).astype(np.int8)
+
+
+def contact_level(phone: np.ndarray, address: np.ndarray) -> np.ndarray:
+    """One level for the pair (phone level -1..1, address level -1..2); -1 when both are missing."""
+    level = (phone.astype(np.int16) + 1) * 4 + (address.astype(np.int16) + 1)
+    return np.where(level == 0, -1, level).astype(np.int8)
 
 
 def _banded(sim: np.ndarray, bands: tuple[float, ...]) -> np.ndarray:
@@ -106,14 +122,14 @@ class BigramIdf:
 
 
 def nested(x: str, y: str) -> bool:
-    """Equal, or one ends with the other (深圳园岭支行 / 园岭支行, 志愿者协会 / 协会); empty only equals empty."""
-    return x == y or (bool(x) and bool(y) and (x.endswith(y) or y.endswith(x)))
+    """Unknown on a side, equal, or one ends with the other (深圳园岭支行 / 园岭支行, 志愿者协会 / 协会)."""
+    return not x or not y or x == y or x.endswith(y) or y.endswith(x)
 
 
 def _nested(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """:func:`nested` for pairs of arrays; only unequal, non-empty pairs need a look."""
-    out = a == b
-    look = np.flatnonzero(~out & (a != "") & (b != ""))
+    out = (a == b) | (a == "") | (b == "")
+    look = np.flatnonzero(~out)
     out[look] = [x.endswith(y) or y.endswith(x) for x, y in zip(a[look].tolist(), b[look].tolist())]
     return out
 
@@ -139,22 +155,26 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     addr_a, addr_b = col["address"][i], col["address"][j]
     addr_sim = _ratio(addr_a, addr_b)
     address_level = np.where(_present(addr_a, addr_b), _banded(addr_sim, (0.7, 0.9)), -1).astype(np.int8)
+    division_level = _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j])
+    registered = f["registered"].to_numpy(dtype=bool)
+    name_level[same_key & registered[i] & registered[j] & (division_level >= 2)] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
-        "phone": phone_level,
-        "address": address_level,
-        "division": _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j]),
+        "contact": contact_level(phone_level, address_level),
+        "division": division_level,
         "entity_type": _equal_level(col["etype"][i], col["etype"][j]),
     }
     reason = np.full(len(i), None, dtype=object)
     etype_a, etype_b = col["etype"][i], col["etype"][j]
     reason[(levels["entity_type"] == 0) & ~_nested(etype_a, etype_b)] = "entity_type"
-    # branches compare by sound: 南园支行 and 南圆支行 are one branch typed two ways
+    # branches compare by sound: 南园支行 and 南圆支行 are one branch typed two ways; a head office
+    # (a legal entity or an institution named without a branch) is never one of its branches
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
     compatible = _nested(branch_a, branch_b)
-    reason[~compatible & ((branch_a == "") | (branch_b == ""))] = "head_office_branch"
-    reason[~compatible & (branch_a != "") & (branch_b != "")] = "branch"
+    head = (branch_a == HEAD_OFFICE) | (branch_b == HEAD_OFFICE)
+    reason[~compatible & head] = "head_office_branch"
+    reason[~compatible & ~head] = "branch"
     reason[levels["credit_code"] == 0] = "credit_code"
     return Comparison(
         levels,

@@ -24,6 +24,10 @@ def _division(value: Any) -> str:
     return text if text.isdigit() and len(text) in (6, 12) else ""
 
 
+HEAD_OFFICE = "#head-office"
+COMPANY = "#company"
+
+
 def org_sound(parts: NameParts) -> str:
     """How an organisation name sounds: pinyin of stem and type, and of the branch."""
     return pinyin_key(parts.stem + parts.entity_type) + "|" + pinyin_key(parts.branch)
@@ -46,9 +50,13 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
         {
             "name_key": [x.key for x in parts],
             "stem": [x.stem for x in parts],
-            "etype": [x.entity_type for x in parts],
+            # the kind of body: its type word, COMPANY for a legal entity without one, "" when unknown
+            "etype": [x.entity_type or (COMPANY if x.legal else "") for x in parts],
+            "registered": [x.legal or bool(x.entity_type) for x in parts],
             "branch": [x.branch for x in parts],
-            "branch_sound": [pinyin_key(x.branch) for x in parts],
+            # the branch by sound; HEAD_OFFICE for a name written as the organisation itself
+            "branch_sound": [pinyin_key(x.branch) if x.branch else (HEAD_OFFICE if x.head_office else "")
+                             for x in parts],
             "core": [x.core for x in parts],
             "pinyin": [org_sound(x) for x in parts],
             "credit": [c if credit_code_valid(c) else "" for c in codes],

@@ -25,16 +25,31 @@ MIN_PAIRS_TO_LEARN = 2000
 # never seen among matches in one data set (no stale phone, say) must not become impossible.
 PRIOR_WEIGHT = 0.01
 MIN_PRIOR_PAIRS = 50.0
-TF_BOUNDS = (-8.0, 4.0)  # bits a value's frequency may move the exact-agreement weight
+TF_BOUNDS = (-8.0, 4.0)
+EXACT_NAME_LEVELS = {"organization": 2, "volunteer": 1, "identity": 0}  # top name levels that mean "same name"  # bits a value's frequency may move the exact-agreement weight
+
+def _joint(phone: tuple[list[float], list[float]], address: tuple[list[float], list[float]]
+           ) -> tuple[list[float], list[float]]:
+    """Default m and u of the joint contact levels (comparison.contact_level), as if independent;
+    a missing side counts as neither agreeing nor disagreeing."""
+    out = []
+    for k in (0, 1):
+        p = [1.0, *phone[k]]  # index 0: phone missing
+        a = [1.0, *address[k]]
+        table = [p[level // 4] * a[level % 4] for level in range(12)]
+        table[0] = 1e-6  # unused: both missing is -1
+        total = sum(table)
+        out.append([v / total for v in table])
+    return out[0], out[1]
+
 
 # m then u, per level ascending (level 0 = disagreement)
 DEFAULTS: dict[str, tuple[float, dict[str, tuple[list[float], list[float]]]]] = {
     "organization": (0.3, {
-        "name": ([0.01, 0.03, 0.08, 0.18, 0.70], [0.55, 0.25, 0.12, 0.05, 0.03]),
+        "name": ([0.01, 0.03, 0.08, 0.18, 0.30, 0.40], [0.55, 0.25, 0.12, 0.05, 0.025, 0.005]),
         "credit_code": ([0.01, 0.99], [0.95, 0.05]),
-        "phone": ([0.2, 0.8], [0.97, 0.03]),
-        "address": ([0.1, 0.2, 0.7], [0.85, 0.1, 0.05]),
-        "division": ([0.1, 0.15, 0.75], [0.6, 0.25, 0.15]),
+        "contact": _joint(([0.2, 0.8], [0.97, 0.03]), ([0.1, 0.2, 0.7], [0.85, 0.1, 0.05])),
+        "division": ([0.05, 0.1, 0.25, 0.6], [0.6, 0.25, 0.1, 0.05]),
         "entity_type": ([0.02, 0.98], [0.3, 0.7]),
     }),
     "volunteer": (0.3, {
@@ -43,7 +58,7 @@ DEFAULTS: dict[str, tuple[float, dict[str, tuple[list[float], list[float]]]]] = 
         "phone": ([0.1, 0.9], [0.99, 0.01]),
         "birth_date": ([0.03, 0.07, 0.9], [0.9, 0.05, 0.05]),
         "gender": ([0.02, 0.98], [0.5, 0.5]),
-        "division": ([0.1, 0.15, 0.75], [0.5, 0.3, 0.2]),
+        "division": ([0.05, 0.1, 0.25, 0.6], [0.5, 0.2, 0.2, 0.1]),
     }),
     "identity": (0.5, {"identity": ([0.001, 0.999], [0.999, 0.001])}),
 }
@@ -80,7 +95,7 @@ class MatchModel:
         """
         parts = self.comparison_weights(levels)
         if tf_adjust is not None and "name" in levels:
-            exact = levels["name"] == len(self.m["name"]) - 1
+            exact = levels["name"] >= len(self.m["name"]) - EXACT_NAME_LEVELS[self.family]
             parts["name"] = parts["name"] + np.where(exact, np.clip(tf_adjust, *TF_BOUNDS), 0.0)
         total = np.log2(self.prior / (1 - self.prior)) + sum(parts.values())
         return 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60))), parts

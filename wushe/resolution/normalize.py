@@ -79,9 +79,16 @@ class NameParts:
     """An organisation name taken apart for comparison."""
 
     stem: str  # the distinctive name, e.g. 建设银行 → 建设 is not split further
-    entity_type: str  # 基金会, 协会, 银行... or ""
+    entity_type: str  # 基金 (for 基金会), 协会, 银行... or ""
     branch: str  # the branch designation, e.g. 园岭支行, or "" for a head office or a single site
     core: str  # stem with frequent type and industry words removed; never empty
+    legal: bool = False  # written as a legal entity (a legal form was removed)
+
+    @property
+    def head_office(self) -> bool:
+        """Written as the organisation itself rather than one of its sites: a legal entity or an
+        institution (中国建设银行股份有限公司, 招商银行). A bare brand (康宁大药房) may be either."""
+        return not self.branch and (self.legal or bool(self.entity_type))
 
     @property
     def key(self) -> str:
@@ -192,6 +199,7 @@ def org_name_parts(folded: str) -> NameParts:
     text = _strip_leading_places(text, rules)
     if rules.brand is not None:
         text = rules.brand.sub(lambda m: rules.voc.brand_aliases[m.group(0)], text, count=1)
+    legal = rules.legal.search(text) is not None
     if not rules.branch.search(text):  # a name ending in a legal form: take it off before looking for a branch
         text = _strip_legal_form(text, rules)
     head, branch = _split_branch(text, rules)
@@ -203,7 +211,7 @@ def org_name_parts(folded: str) -> NameParts:
     elif entity and entity.start() == 0:
         entity_type = entity.group(0)
     core = rules.common.sub("", stem) or stem
-    return NameParts(stem or folded, entity_type, branch, core)
+    return NameParts(stem or folded, entity_type, branch, core, legal)
 
 
 def person_name(folded: str) -> str:
