@@ -137,7 +137,7 @@ def _nested(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) -> Comparison:
     i, j = pairs[:, 0], pairs[:, 1]
     col = {c: f[c].to_numpy(dtype=object) for c in ("name_key", "stem", "etype", "branch_sound", "core", "pinyin",
-                                                     "credit", "address", "division", "district")}
+                                                     "credit", "address", "division", "district", "subdistrict")}
     core_sim = _ratio(col["core"][i], col["core"][j])
     idf_sim = idf.cosine(col["stem"], i, j)
     name_sim = (core_sim + idf_sim) / 2
@@ -175,6 +175,8 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     head = (branch_a == HEAD_OFFICE) | (branch_b == HEAD_OFFICE)
     reason[~compatible & head] = "head_office_branch"
     reason[~compatible & ~head] = "branch"
+    street_a, street_b = col["subdistrict"][i], col["subdistrict"][j]
+    reason[_present(street_a, street_b) & (street_a != street_b)] = "subdistrict"
     reason[levels["credit_code"] == 0] = "credit_code"
     return Comparison(
         levels,
@@ -220,6 +222,21 @@ def compare_identity(f: pd.DataFrame, pairs: np.ndarray) -> Comparison:
     ident = f["identity"].to_numpy(dtype=object)
     level = _equal_level(ident[i], ident[j])
     return Comparison({"identity": level}, {}, np.zeros(len(i), dtype=bool), np.full(len(i), None, dtype=object))
+
+
+EXACT = 0.999  # the match probability an exact key gives a pair, whatever the model says
+
+
+def exact_match(comp: Comparison) -> np.ndarray:
+    """The exact-key layer before the model: a shared valid credit code or ID-number hash, or a
+    shared phone under the same name, identifies one entity (hard conflicts still apply)."""
+    levels = comp.levels
+    if "credit_code" in levels:
+        phone = (levels["contact"] >= 8) & (levels["contact"] <= 11)  # phone level 1, any address level
+        return (levels["credit_code"] == 1) | (phone & (levels["name"] >= 4))
+    if "id_number" in levels:
+        return (levels["id_number"] == 1) | ((levels["phone"] == 1) & (levels["name"] == 3))
+    return np.zeros(len(comp.conflict), dtype=bool)
 
 
 def no_pairs(family: str) -> Comparison:

@@ -12,8 +12,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from wushe.resolution.identifiers import clean_credit_code, credit_code_valid
-from wushe.resolution.normalize import (NameParts, address_key, fold, fold_many, leading_district, org_name_parts,
-                                       person_name)
+from wushe.resolution.normalize import (NameParts, address_key, fold, fold_many, leading_district,
+                                       leading_subdistrict, org_name_parts, person_name)
 from wushe.resolution.phones import to_e164
 from wushe.resolution.phonetic import pinyin_key
 from wushe.resolution.records import SourceFrame
@@ -64,6 +64,7 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
             "address": [address_key(a) for a in addresses],
             "division": divisions,
             "district": districts,
+            "subdistrict": [leading_subdistrict(n) for n in names],
         }
     )
 

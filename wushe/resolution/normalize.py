@@ -21,7 +21,8 @@ _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f
 _BRACKETED = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
 _NUMERAL_CJK = str.maketrans("〇", "0")
 _ORDINAL = "[0-9一二三四五六七八九十]{0,2}"  # 龙城二店, 公明2分店
-_BATCH = 20_000  # strings per OpenCC call: one call per batch keeps conversion at C speed
+_BATCH = 20_000
+BANK_BRANCH_WORDS = ("支行", "分理处", "储蓄所")  # strings per OpenCC call: one call per batch keeps conversion at C speed
 
 
 @cache
@@ -204,6 +205,8 @@ def org_name_parts(folded: str) -> NameParts:
         text = _strip_legal_form(text, rules)
     head, branch = _split_branch(text, rules)
     head = _strip_leading_places(_strip_legal_form(head, rules), rules)
+    if branch.endswith(BANK_BRANCH_WORDS) and "银行" not in head:  # 中信莲花支行: a 支行 is a bank's
+        head += "银行"
     entity = rules.entity_end.search(head)
     stem, entity_type = head, ""
     if entity and entity.start() >= 2:
@@ -217,6 +220,18 @@ def org_name_parts(folded: str) -> NameParts:
 def person_name(folded: str) -> str:
     """A person's name for comparison: folded, with no separator dots (阿依古丽·买买提)."""
     return folded.replace("·", "")
+
+
+def leading_subdistrict(folded: str) -> str:
+    """The sub-district (街道) named at the start of a folded name, after any region (龙岗区平湖街道
+    安居社区居委会 → 平湖街道), or ""; two names naming different ones are two bodies."""
+    rules = _rules()
+    text = folded
+    while (match := rules.leading_place.match(text)) and match.end() < len(text):
+        if match.group(0) in rules.voc.subdistricts:
+            return match.group(0)
+        text = text[match.end() :]
+    return ""
 
 
 def leading_district(folded: str) -> str:

@@ -28,8 +28,8 @@ from sqlalchemy import Connection
 
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
-from wushe.resolution.comparison import (BigramIdf, Comparison, compare_identity, compare_organizations,
-                                         compare_volunteers, model_family, no_pairs)
+from wushe.resolution.comparison import (EXACT, BigramIdf, Comparison, compare_identity, compare_organizations,
+                                         compare_volunteers, exact_match, model_family, no_pairs)
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.explain import Explainer
 from wushe.resolution.features import features
@@ -283,6 +283,7 @@ def _score(model: MatchModel, comp: Comparison, pairs: np.ndarray, counts: np.nd
     if counts is not None and tf_mean and len(pairs):
         adjust = np.log2(tf_mean / np.maximum(counts[pairs[:, 0]], counts[pairs[:, 1]]))
     probability, weights = model.score(comp.levels, adjust)
+    probability = np.where(exact_match(comp), np.maximum(probability, EXACT), probability)
     return np.where(comp.conflict, 0.0, probability), weights
 
 
