@@ -33,7 +33,8 @@ class Comparison:
 
 # number of levels per comparison (level k of n: higher is closer agreement)
 # organisation name: 5 the same registered name (legal form or type word) in the same district, which
-# registration makes unique; 4 the same name; 3 the same sound or nearly the same; 2, 1 similar; 0 not.
+# registration makes unique; 4 the same name; 3 the same sound, the same core at the same branch, or
+# nearly the same; 2, 1 similar; 0 not.
 # contact: phone and address together, because a stale record has both out of date: their agreement
 # is not independent, so the model learns the joint levels (see contact_level).
 # division: 3 same community, 2 same district (a side knows no community), 1 same district but
@@ -144,7 +145,11 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     same_key = col["name_key"][i] == col["name_key"][j]
     long_stem = f["stem"].str.len().to_numpy()[i] >= 3
     same_sound = (col["pinyin"][i] == col["pinyin"][j]) & long_stem
-    name_level = np.where(same_key, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85)))).astype(np.int8)
+    # the same distinctive core at the same named branch (乐龄饭堂(振兴店) / 乐龄饭堂餐饮管理有限公司振兴分店)
+    branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
+    same_site = (col["core"][i] == col["core"][j]) & (branch_a == branch_b) & (branch_a != "") & (branch_a != HEAD_OFFICE)
+    name_level = np.where(same_key, 4, np.where(same_sound | same_site, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
+    name_level = name_level.astype(np.int8)
 
     phones = f["phones"].tolist()
     first = np.array([p[0] if p else "" for p in phones], dtype=object)
@@ -157,7 +162,7 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     address_level = np.where(_present(addr_a, addr_b), _banded(addr_sim, (0.7, 0.9)), -1).astype(np.int8)
     division_level = _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j])
     registered = f["registered"].to_numpy(dtype=bool)
-    name_level[same_key & registered[i] & registered[j] & (division_level >= 2)] = 5
+    name_level[same_key & registered[i] & registered[j] & (division_level >= 1)] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
@@ -170,7 +175,6 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     reason[(levels["entity_type"] == 0) & ~_nested(etype_a, etype_b)] = "entity_type"
     # branches compare by sound: 南园支行 and 南圆支行 are one branch typed two ways; a head office
     # (a legal entity or an institution named without a branch) is never one of its branches
-    branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
     compatible = _nested(branch_a, branch_b)
     head = (branch_a == HEAD_OFFICE) | (branch_b == HEAD_OFFICE)
     reason[~compatible & head] = "head_office_branch"

@@ -64,7 +64,8 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
             "address": [address_key(a) for a in addresses],
             "division": divisions,
             "district": districts,
-            "subdistrict": [leading_subdistrict(n) for n in names],
+            # the sub-district (街道) the name, else the address, names
+            "subdistrict": [leading_subdistrict(n) or leading_subdistrict(a) for n, a in zip(names, addresses)],
         }
     )
 

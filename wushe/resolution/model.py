@@ -110,15 +110,23 @@ class MatchModel:
                    {c: np.array(v) for c, v in params["u"].items()}, params.get("trained_pairs", 0))
 
 
-def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40) -> MatchModel:
-    """EM over the distinct level patterns of the pairs, starting from the defaults."""
+def estimate(family: str, levels: dict[str, np.ndarray], known: np.ndarray | None = None, *,
+             iterations: int = 40) -> MatchModel:
+    """EM over the distinct level patterns of the pairs, starting from the defaults.
+
+    ``known`` (per pair: 1 certain match, 0 certain non-match, -1 unknown) anchors the two classes:
+    pairs sharing an exact key are matches and pairs with a hard conflict are not, whatever EM
+    would make of them, so the classes cannot drift to another split of the data (one district
+    against the rest, say). The name comparison is kept monotone: closer names never weigh less.
+    """
     model = MatchModel.default(family)
     names = list(LEVELS[family])
     n_pairs = len(next(iter(levels.values()))) if levels else 0
     if n_pairs < MIN_PAIRS_TO_LEARN:
         return model
+    known = np.full(n_pairs, -1, dtype=np.int64) if known is None else known.astype(np.int64)
     # one integer per level pattern (mixed radix over level + 1), so finding the patterns is a 1-D unique
-    code = np.zeros(n_pairs, dtype=np.int64)
+    code = known + 1
     for n in names:
         code = code * (LEVELS[family][n] + 1) + (levels[n].astype(np.int64) + 1)
     unique_codes, counts = np.unique(code, return_counts=True)
@@ -128,6 +136,7 @@ def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40
         base = LEVELS[family][names[k]] + 1
         patterns[:, k] = rest % base - 1
         rest //= base
+    label = rest - 1
     counts = counts.astype(np.float64)
     defaults = MatchModel.default(family)
     pseudo = max(MIN_PRIOR_PAIRS, PRIOR_WEIGHT * n_pairs)
@@ -140,7 +149,7 @@ def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40
             log_m[seen] += np.log(model.m[name][level[seen]])
             log_u[seen] += np.log(model.u[name][level[seen]])
         odds = np.log(model.prior) + log_m - np.log1p(-model.prior) - log_u
-        post = 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
+        post = np.where(label >= 0, label, 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700))))
         matched, unmatched = counts * post, counts * (1 - post)
         model.prior = float(np.clip(matched.sum() / counts.sum(), 1e-4, 0.99))
         for k, name in enumerate(names):
@@ -150,14 +159,26 @@ def estimate(family: str, levels: dict[str, np.ndarray], *, iterations: int = 40
             m = np.bincount(level[seen], weights=matched[seen], minlength=size) + pseudo * defaults.m[name]
             u = np.bincount(level[seen], weights=unmatched[seen], minlength=size) + pseudo * defaults.u[name]
             model.m[name], model.u[name] = m / m.sum(), u / u.sum()
+        if "name" in model.m:
+            model.m["name"], model.u["name"] = _monotone(model.m["name"], model.u["name"])
     model.trained_pairs = n_pairs
-    return _orient(model, names)
-
-
-def _orient(model: MatchModel, names: list[str]) -> MatchModel:
-    """EM's two classes are unlabelled: the match class is the one that agrees fully more often."""
-    lead = sum(model.m[n][-1] - model.u[n][-1] for n in names)
-    if lead < 0:
-        model.m, model.u = model.u, model.m
-        model.prior = 1 - model.prior
     return model
+
+
+def _monotone(m: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pool adjacent levels whose weight would fall as agreement rises (pool-adjacent-violators)."""
+    blocks = [[k] for k in range(len(m))]
+    changed = True
+    while changed:
+        changed = False
+        for b in range(len(blocks) - 1):
+            left, right = blocks[b], blocks[b + 1]
+            if m[left].sum() / u[left].sum() > m[right].sum() / u[right].sum():
+                blocks[b : b + 2] = [left + right]
+                changed = True
+                break
+    m_out, u_out = m.copy(), u.copy()
+    for block in blocks:
+        ratio = m[block].sum() / u[block].sum()
+        m_out[block] = u[block] * ratio
+    return m_out / m_out.sum(), u_out

@@ -225,8 +225,8 @@ def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | N
     family = model_family(kind)
     model = MatchModel.default(family)
     if learn:
-        clean = ~comp.conflict
-        model = estimate(family, {c: v[clean] for c, v in comp.levels.items()})
+        known = np.where(comp.conflict, 0, np.where(exact_match(comp), 1, -1))
+        model = estimate(family, comp.levels, known)
     tf_mean = _tf_mean(counts)
     if save:
         params = {"model": model.to_params(), "tf_mean": tf_mean,
