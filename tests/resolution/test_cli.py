@@ -22,7 +22,7 @@ def filled(sqlite_url, monkeypatch):
     upgrade(engine)
     write(engine, cases.records("organization", cases.ORGANIZATIONS) + cases.records("volunteer", cases.VOLUNTEERS))
     write(engine, [make_record("civil", "volunteer", "x", cases.AT, {"name": "欧阳娜娜", "division_code": "440304002001"}),
-                   make_record("fund", "volunteer", "y", cases.AT, {"name": "欧阳娜娜", "division_code": "440304002001"})])
+                   make_record("fund", "volunteer", "y", cases.AT, {"name": "欧阳娜娜", "division_code": "440304"})])
     full(engine)
     yield engine
     engine.dispose()

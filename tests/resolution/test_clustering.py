@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from wushe.resolution.clustering import Constraints, Edges, cluster
+from wushe.resolution.features import HEAD_OFFICE
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
 
@@ -34,7 +35,7 @@ def test_different_credit_codes_branches_and_types_never_share_a_cluster() -> No
     labels = cluster(3, _edges([(0, 1), (1, 2)], [0.99, 0.98]), NONE, NONE,
                      Constraints({"credit_code": credit}), max_size=10)
     assert _groups(labels) == {frozenset({0, 1}), frozenset({2})}
-    branch = np.array(["", "园岭支行", "深圳园岭支行", "八卦岭支行"], dtype=object)
+    branch = np.array([HEAD_OFFICE, "园岭支行", "深圳园岭支行", "八卦岭支行"], dtype=object)
     labels = cluster(4, _edges([(0, 1), (1, 2), (2, 3)], [0.97, 0.99, 0.98]), NONE, NONE,
                      Constraints(branch=branch), max_size=10)
     assert _groups(labels) == {frozenset({0}), frozenset({1, 2}), frozenset({3})}

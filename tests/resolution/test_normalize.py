@@ -96,11 +96,13 @@ def test_legal_forms_and_places_are_removed_but_never_empty_a_name() -> None:
 
 def test_entity_types_and_chain_shops_are_separate_features() -> None:
     fund, assoc = org_name_parts(fold("深圳市园岭社区基金会")), org_name_parts(fold("园岭社区协会"))
-    assert (fund.stem, fund.entity_type) == ("园岭社区", "基金会")
+    assert (fund.stem, fund.entity_type) == ("园岭社区", "基金")  # 基金会 and 基金 are one type
     assert assoc.entity_type == "协会" and fund.key != assoc.key
     assert org_name_parts(fold("华润万家超市(园岭店)")).branch == "园岭分店"
     assert org_name_parts(fold("钱大妈龙城二店")).branch == org_name_parts(fold("钱大妈(龙城二店)")).branch
     assert org_name_parts(fold("深圳市园东社区居民委员会")).key == org_name_parts(fold("园东社区居委会")).key
+    assert org_name_parts(fold("东门社区基金")).key == org_name_parts(fold("深圳市罗湖区东门社区基金会")).key
+    assert org_name_parts(fold("中信莲花支行")).key == org_name_parts(fold("中信银行深圳莲花支行")).key
 
 
 def test_common_tokens_leave_the_distinctive_core() -> None:

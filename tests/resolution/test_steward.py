@@ -46,12 +46,12 @@ def test_never_link_always_link_and_split_win_and_persist(registry) -> None:
 
 
 def test_uncertain_pairs_wait_for_review_and_decisions_apply(registry) -> None:
-    # same uncommon name and community, nothing else: likely, not certain
+    # the same uncommon name in the same district, nothing else: likely, not certain
     write(registry, [
         _vol("civil", "a", name="欧阳娜娜", division_code="440304002001", gender="female"),
-        _vol("fund", "b", name="欧阳娜娜", division_code="440304002001"),
+        _vol("fund", "b", name="欧阳娜娜", division_code="440304"),
         _vol("civil", "c", name="司马光明", division_code="440304002002", gender="male"),
-        _vol("merchants", "d", name="司马光明", division_code="440304002002"),
+        _vol("merchants", "d", name="司马光明", division_code="440304"),
     ])
     full(registry)
     with registry.connect() as conn:

@@ -63,7 +63,8 @@ def _equal_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _division_level(div_a: np.ndarray, div_b: np.ndarray, dist_a: np.ndarray, dist_b: np.ndarray) -> np.ndarray:
     """3 same community, 2 same district, 1 same district but different communities, 0 different
     districts, -1 unknown."""
-    both = _present(div_a, div_b)
+    both = (pd.Series(div_a, dtype=object).str.len().to_numpy() == 12) & (
+        pd.Series(div_b, dtype=object).str.len().to_numpy() == 12)  # both know the community
     level = np.where(dist_a == dist_b, np.where(both, np.where(div_a == div_b, 3, 1), 2), 0)
     return np.where(_present(dist_a, dist_b), level, -1).astype(np.int8)
 

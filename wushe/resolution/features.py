@@ -102,42 +102,58 @@ def _ref_text(ref: Any) -> str:
     return ""
 
 
+def _fingerprint(parts: list[Any], required: int) -> str:
+    """Content that identifies a record of a kind without a name to compare fuzzily: the listed
+    parts joined, or "" (never merged) when fewer than ``required`` of them are known."""
+    known = sum(1 for p in parts if p not in (None, "", [], {}))
+    return "|".join("" if p is None else str(p) for p in parts) if known >= required else ""
+
+
+def _amount(value: Any) -> str:
+    try:
+        return f"{float(value):.2f}"
+    except (TypeError, ValueError):
+        return ""
+
+
 def resource_features(src: SourceFrame) -> pd.DataFrame:
+    """A resource is the same offer when its name, type, capacity, price and validity all agree."""
     payloads = src.payloads
     names = fold_many(p.get("name") for p in payloads)
-    return pd.DataFrame(
-        {
-            "identity": [
-                f"{_ref_text(p.get('provider'))}|{n}|{p.get('resource_type') or ''}" if _ref_text(p.get("provider")) else ""
-                for p, n in zip(payloads, names)
-            ],
-        }
-    )
+    identity = []
+    for p, name in zip(payloads, names):
+        capacity, cost = p.get("capacity") or {}, p.get("cost") or {}
+        identity.append(_fingerprint([name, p.get("resource_type"), _amount(capacity.get("total")), capacity.get("unit"),
+                                      cost.get("kind"), _amount(cost.get("amount")), p.get("valid_from"),
+                                      p.get("valid_to")], 5))
+    return pd.DataFrame({"identity": identity})
 
 
 def need_features(src: SourceFrame) -> pd.DataFrame:
+    """A need is the same wish when the community, the requester's name, the deadline, the budget
+    and the quantity agree (partners key requesters differently)."""
     payloads = src.payloads
-    titles = fold_many(p.get("title") for p in payloads)
-    return pd.DataFrame(
-        {
-            "identity": [
-                f"{p['requester_key']}|{t}|{_division(p.get('division_code'))}" if p.get("requester_key") else ""
-                for p, t in zip(payloads, titles)
-            ],
-        }
-    )
+    requesters = [person_name(n) for n in fold_many(p.get("requester_name") for p in payloads)]
+    identity = [
+        _fingerprint([_division(p.get("division_code")), r, p.get("deadline"), _amount(p.get("budget")),
+                      _amount(p.get("quantity"))], 4)
+        for p, r in zip(payloads, requesters)
+    ]
+    return pd.DataFrame({"identity": identity})
 
 
 def donation_features(src: SourceFrame) -> pd.DataFrame:
+    """A donation is the same gift when donor, amount, date and designation agree."""
     payloads = src.payloads
-
-    def identity(p: dict[str, Any]) -> str:
-        donor = _ref_text(p.get("donor"))
-        if not donor or p.get("amount") is None or not p.get("donated_on"):
-            return ""
-        return f"{donor}|{float(p['amount']):.2f}|{p['donated_on']}|{_ref_text(p.get('recipient'))}"
-
-    return pd.DataFrame({"identity": [identity(p) for p in payloads]})
+    donors = fold_many(p.get("donor_name") for p in payloads)
+    identity = []
+    for p, donor_name in zip(payloads, donors):
+        donor = _ref_text(p.get("donor")) or donor_name
+        designation = p.get("designation") or {}
+        target = _ref_text(designation.get("need")) or designation.get("division_code") or designation.get("programme")
+        identity.append(_fingerprint([donor, _amount(p.get("amount")), p.get("currency") or "CNY", p.get("donated_on"),
+                                      target, _ref_text(p.get("recipient"))], 4) if donor else "")
+    return pd.DataFrame({"identity": identity})
 
 
 FEATURES: dict[str, Callable[[SourceFrame], pd.DataFrame]] = {
