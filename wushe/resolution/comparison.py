@@ -163,7 +163,7 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     address_level = np.where(_present(addr_a, addr_b), _banded(addr_sim, (0.7, 0.9)), -1).astype(np.int8)
     division_level = _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j])
     registered = f["registered"].to_numpy(dtype=bool)
-    name_level[same_key & registered[i] & registered[j] & (division_level >= 1)] = 5
+    name_level[same_key & registered[i] & registered[j] & (division_level >= 2)] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),

@@ -17,11 +17,25 @@ from wushe.resolution.normalize import (NameParts, address_key, fold, fold_many,
 from wushe.resolution.phones import to_e164
 from wushe.resolution.phonetic import pinyin_key
 from wushe.resolution.records import SourceFrame
+from wushe.resolution.vocabulary import vocabulary
 
 
 def _division(value: Any) -> str:
     text = str(value or "").strip()
     return text if text.isdigit() and len(text) in (6, 12) else ""
+
+
+def _street(name: str, address: str, division: str) -> str:
+    """The sub-district (街道) of an organisation as a 9-digit code, or its name when the reference
+    table does not know it: named in its name, else given by its division code, else by its address."""
+    codes = vocabulary().subdistrict_codes
+    named = leading_subdistrict(name)
+    if named:
+        return codes.get(named, named)
+    if len(division) == 12 and division[6:9] != "000":
+        return division[:9]
+    named = leading_subdistrict(address)
+    return codes.get(named, named) if named else ""
 
 
 HEAD_OFFICE = "#head-office"
@@ -64,8 +78,7 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
             "address": [address_key(a) for a in addresses],
             "division": divisions,
             "district": districts,
-            # the sub-district (街道) the name, else the address, names
-            "subdistrict": [leading_subdistrict(n) or leading_subdistrict(a) for n, a in zip(names, addresses)],
+            "subdistrict": [_street(n, a, d) for n, a, d in zip(names, addresses, divisions)],
         }
     )
 

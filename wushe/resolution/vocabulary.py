@@ -32,6 +32,7 @@ class Vocabulary:
     keep_place_before: frozenset[str]
     area_codes: dict[str, str]  # first four digits of a division code -> telephone area code
     district_codes: dict[str, str]  # district name, full and short (福田区, 福田) -> 6-digit code
+    subdistrict_codes: dict[str, str]  # sub-district name (园岭街道) -> 9-digit code, when the name is unique
 
 
 def _short_forms(name: str) -> set[str]:
@@ -62,6 +63,7 @@ def vocabulary() -> Vocabulary:
     localities: set[str] = set()
     subdistricts: set[str] = set()
     district_codes: dict[str, str] = {}
+    street_codes: dict[str, set[str]] = {}
     for division in divisions():
         if division.level == "district":
             for form in _short_forms(division.name):
@@ -70,6 +72,7 @@ def vocabulary() -> Vocabulary:
         target |= _short_forms(division.name)
         if division.level == "subdistrict":
             subdistricts.add(division.name)
+            street_codes.setdefault(division.name, set()).add(division.code[:9])
     synonyms = dict(raw["synonyms"])
     for canonical in synonyms.values():
         if any(variant in canonical for variant in synonyms):
@@ -88,6 +91,7 @@ def vocabulary() -> Vocabulary:
         keep_place_before=frozenset(raw["keep_place_before"]),
         area_codes={str(k): str(v) for k, v in raw["area_codes"].items()},
         district_codes=district_codes,
+        subdistrict_codes={name: codes.pop() for name, codes in street_codes.items() if len(codes) == 1},
     )
 
 
