@@ -96,7 +96,7 @@ def test_legal_forms_and_places_are_removed_but_never_empty_a_name() -> None:
 
 def test_entity_types_and_chain_shops_are_separate_features() -> None:
     fund, assoc = org_name_parts(fold("深圳市园岭社区基金会")), org_name_parts(fold("园岭社区协会"))
-    assert (fund.stem, fund.entity_type) == ("园岭社区", "基金")  # 基金会 and 基金 are one type
+    assert (fund.stem, fund.entity_type) == ("园岭", "基金")  # 基金会 and 基金 are one type
     assert assoc.entity_type == "协会" and fund.key != assoc.key
     assert org_name_parts(fold("华润万家超市(园岭店)")).branch == "园岭分店"
     assert org_name_parts(fold("钱大妈龙城二店")).branch == org_name_parts(fold("钱大妈(龙城二店)")).branch
@@ -108,6 +108,14 @@ def test_entity_types_and_chain_shops_are_separate_features() -> None:
 def test_common_tokens_leave_the_distinctive_core() -> None:
     assert org_name_parts(fold("深圳市园岭物业管理有限公司")).core == "园岭"
     assert org_name_parts(fold("爱心理发店")).core == "爱心理发店"  # all common: the stem stays
+
+
+def test_neighbourhood_names() -> None:
+    # a shop named after its neighbourhood is that neighbourhood's site; a team of a community keeps it
+    assert org_name_parts(fold("景田阿芳超市")).branch == "景田分店"
+    assert org_name_parts(fold("水围社区应急志愿服务队")).key == org_name_parts(fold("水围应急志愿服务队")).key
+    assert org_name_parts(fold("盐田街道振兴社区老年义工队")).key == org_name_parts(fold("振兴老年义工队")).key
+    assert org_name_parts(fold("中行城东支行")).key == org_name_parts(fold("中国银行泉州城东支行")).key
 
 
 def test_district_named_in_a_name_or_address() -> None:

@@ -33,7 +33,7 @@ class Comparison:
 
 # number of levels per comparison (level k of n: higher is closer agreement)
 # organisation name: 5 the same registered name (legal form or type word) in the same district, which
-# registration makes unique; 4 the same name; 3 the same sound, the same core at the same branch, or
+# registration makes unique, or any same name in the same community; 4 the same name; 3 the same sound, the same core at the same branch, or
 # nearly the same; 2, 1 similar; 0 not.
 # contact: phone and address together, because a stale record has both out of date: their agreement
 # is not independent, so the model learns the joint levels (see contact_level).
@@ -128,6 +128,15 @@ def nested(x: str, y: str) -> bool:
     return not x or not y or x == y or x.endswith(y) or y.endswith(x)
 
 
+def _prefixed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One text starts with the other (茶语轩 / 茶语轩茶业), at least two characters shared."""
+    out = (a == b) & (a != "")
+    look = np.flatnonzero(~out & (a != "") & (b != ""))
+    out[look] = [min(len(x), len(y)) >= 2 and (x.startswith(y) or y.startswith(x))
+                 for x, y in zip(a[look].tolist(), b[look].tolist())]
+    return out
+
+
 def _nested(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """:func:`nested` for pairs of arrays; only unequal, non-empty pairs need a look."""
     out = (a == b) | (a == "") | (b == "")
@@ -144,11 +153,12 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     idf_sim = idf.cosine(col["stem"], i, j)
     name_sim = (core_sim + idf_sim) / 2
     same_key = col["name_key"][i] == col["name_key"][j]
-    long_stem = f["stem"].str.len().to_numpy()[i] >= 3
+    long_stem = (f["stem"].str.len().to_numpy() + f["etype"].str.len().to_numpy())[i] >= 3
     same_sound = (col["pinyin"][i] == col["pinyin"][j]) & long_stem
     # the same distinctive core at the same named branch (乐龄饭堂(振兴店) / 乐龄饭堂餐饮管理有限公司振兴分店)
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
-    same_site = (col["core"][i] == col["core"][j]) & (branch_a == branch_b) & (branch_a != "") & (branch_a != HEAD_OFFICE)
+    same_site = _prefixed(col["core"][i], col["core"][j]) & (branch_a == branch_b) & (branch_a != "") & (
+        branch_a != HEAD_OFFICE)
     name_level = np.where(same_key, 4, np.where(same_sound | same_site, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
     name_level = name_level.astype(np.int8)
 
@@ -163,7 +173,7 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     address_level = np.where(_present(addr_a, addr_b), _banded(addr_sim, (0.7, 0.9)), -1).astype(np.int8)
     division_level = _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j])
     registered = f["registered"].to_numpy(dtype=bool)
-    name_level[same_key & registered[i] & registered[j] & (division_level >= 2)] = 5
+    name_level[same_key & (((registered[i] & registered[j]) & (division_level >= 2)) | (division_level == 3))] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),

@@ -22,7 +22,8 @@ _BRACKETED = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
 _NUMERAL_CJK = str.maketrans("〇", "0")
 _ORDINAL = "[0-9一二三四五六七八九十]{0,2}"  # 龙城二店, 公明2分店
 _BATCH = 20_000
-BANK_BRANCH_WORDS = ("支行", "分理处", "储蓄所")  # strings per OpenCC call: one call per batch keeps conversion at C speed
+BANK_BRANCH_WORDS = ("支行", "分理处", "储蓄所")
+_COMMUNITY_WORDS = ("社区", "街道", "村", "居委", "小区", "花园", "新村")  # strings per OpenCC call: one call per batch keeps conversion at C speed
 
 
 @cache
@@ -112,6 +113,9 @@ class _Rules:
         self.legal_end = re.compile(f"(?:{alternation(voc.legal_forms)})+$")
         self.place_end = re.compile(f"(?:{alternation(list(voc.regions))})$")
         self.region_any = re.compile(alternation(list(voc.regions)))
+        short = [name for name in voc.localities if not name.endswith(("社区", "街道"))]
+        self.leading_locality = re.compile(f"^(?:{alternation(short)})")
+        self.community_word = re.compile(f"^({alternation(short)})社区(?=..)")
         places_alt = alternation(list(voc.localities | voc.regions | set(voc.country_prefixes)))
         self.locality_end = re.compile(f"(?:{places_alt}){_ORDINAL}$")
         self.shop_branch = re.compile(f"(?:{places_alt}){_ORDINAL}店$")
@@ -134,9 +138,25 @@ def _strip_leading_places(text: str, rules: _Rules) -> str:
             return text
         rest = text[match.end() :]
         bare = rules.legal_end.sub("", rest)
-        if len(bare) < 2 or bare in rules.voc.keep_place_before or rules.entity_end.fullmatch(bare):
+        kept = any(bare.startswith(w) for w in rules.voc.keep_place_before) and (
+            bare in rules.voc.keep_place_before or rules.branch.search(bare))  # 中国银行(城东支行)
+        if len(bare) < 2 or kept or rules.entity_end.fullmatch(bare):
             return text
         text = rest
+
+
+def _leading_locality(text: str, rules: _Rules) -> tuple[str, str]:
+    """(rest, locality as a branch) when a shop's name starts with a community or sub-district short
+    name (景田阿芳超市 → 阿芳超市, 景田分店); never when the rest would be only trade words."""
+    match = rules.leading_locality.match(text)
+    if not match:
+        return text, ""
+    rest = text[match.end() :]
+    if len(rest) < 2 or rest.startswith(_COMMUNITY_WORDS) or rules.entity_end.fullmatch(rest):
+        return text, ""
+    if len(rules.common.sub("", rest)) < 2:
+        return text, ""
+    return rest, match.group(0) + "分店"
 
 
 def _strip_legal_form(text: str, rules: _Rules) -> str:
@@ -205,6 +225,9 @@ def org_name_parts(folded: str) -> NameParts:
         text = _strip_legal_form(text, rules)
     head, branch = _split_branch(text, rules)
     head = _strip_leading_places(_strip_legal_form(head, rules), rules)
+    head = rules.community_word.sub(r"\1", head, count=1)  # 水围社区应急志愿服务队 = 水围应急志愿服务队
+    if not branch and not legal and not rules.entity_end.search(head):
+        head, branch = _leading_locality(head, rules)  # 景田阿芳超市: a shop named after its neighbourhood
     if branch.endswith(BANK_BRANCH_WORDS) and "银行" not in head:  # 中信莲花支行: a 支行 is a bank's
         head += "银行"
     entity = rules.entity_end.search(head)
