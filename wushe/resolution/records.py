@@ -8,7 +8,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, Text, cast, select, tuple_
+from sqlalchemy import Connection, Text, cast, select
 
 from wushe.registry.models import SourceRecord
 
@@ -77,15 +77,22 @@ def _timestamps(values: list[Any]) -> pd.Series:
 
 
 def record_ids(conn: Connection, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
-    """Row ids of source records by (partner, kind, source_id)."""
-    wanted = sorted(set(keys))
+    """Row ids of source records by (partner, kind, source_id).
+
+    Looked up per partner and kind with ``source_id IN (...)``, which the unique index on
+    (partner, kind, source_id) answers directly (a row-value IN would scan on SQLite).
+    """
+    groups: dict[tuple[str, str], set[str]] = {}
+    for partner, kind, source_id in keys:
+        groups.setdefault((partner, kind), set()).add(source_id)
     found: dict[tuple[str, str, str], int] = {}
-    key_cols = tuple_(HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id)
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        query = select(HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id, HEAD.c.id).where(key_cols.in_(chunk))
-        for partner, kind, source_id, rid in conn.execute(query):
-            found[(partner, kind, source_id)] = rid
+    for (partner, kind), ids in sorted(groups.items()):
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), CHUNK):
+            query = select(HEAD.c.source_id, HEAD.c.id).where(
+                HEAD.c.partner == partner, HEAD.c.kind == kind, HEAD.c.source_id.in_(wanted[start : start + CHUNK]))
+            for source_id, rid in conn.execute(query):
+                found[(partner, kind, source_id)] = rid
     return found
 
 

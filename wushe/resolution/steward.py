@@ -85,12 +85,14 @@ def open_reviews(conn: Connection, kind: str | None = None, limit: int = 100) ->
 
 
 def existing_reviews(conn: Connection, kind: str, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these pairs were queued before (open or decided)."""
+    wanted = set(pairs)
+    lefts = sorted({a for a, _b in wanted})
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(pairs), CHUNK):
-        chunk = list(pairs[start : start + CHUNK])
+    for start in range(0, len(lefts), CHUNK):
         query = select(REVIEWS.c.left_key, REVIEWS.c.right_key).where(
-            REVIEWS.c.kind == kind, tuple_(REVIEWS.c.left_key, REVIEWS.c.right_key).in_(chunk))
-        found.update(conn.execute(query))
+            REVIEWS.c.kind == kind, REVIEWS.c.left_key.in_(lefts[start : start + CHUNK]))
+        found.update((a, b) for a, b in conn.execute(query) if (a, b) in wanted)
     return found
 
 
