@@ -26,6 +26,8 @@ import orjson
 import pandas as pd
 from sqlalchemy import Connection
 
+from wushe.registry.bulk import Cells
+from wushe.registry.db import json_dumps
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
 from wushe.resolution.comparison import (EXACT, BigramIdf, Comparison, compare_identity, compare_organizations,
@@ -373,6 +375,17 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     out = store.GoldenWrite(kind, retired=dict(assignment.retired), events=list(assignment.events))
     partners, source_ids = frame["partner"].tolist(), frame["source_id"].tolist()
     fetched, updated = frame["fetched"].tolist(), frame["updated"].tolist()
+    cells, dumps = Cells(conn.dialect.name), json_dumps
+    origins: dict[int, tuple[Any, ...]] = {}
+
+    def origin(pos: int) -> tuple[Any, ...]:
+        """A member's provenance columns in the database's form (computed once per member)."""
+        found = origins.get(pos)
+        if found is None:
+            found = origins[pos] = (int(rid[pos]), partners[pos], source_ids[pos], cells.ts(_ts(fetched[pos])),
+                                    cells.ts(_ts(updated[pos])))
+        return found
+
     for gid, members in zip(assignment.ids, clusters):
         data, provenance = survivor.survive(members)
         xrefs = []
@@ -394,10 +407,8 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
         out.goldens.append((gid, name, division, data, digest))
         out.members.append([int(rid[i]) for i in members])
         out.xrefs.extend(xrefs)
-        out.provenance.extend(
-            (gid, fname, value, int(rid[pos]), partners[pos], source_ids[pos], _ts(fetched[pos]), _ts(updated[pos]), rule)
-            for fname, value, pos, rule in provenance
-        )
+        out.provenance.extend((gid, fname, dumps(value), *origin(pos), None, None, rule)
+                              for fname, value, pos, rule in provenance)
     current = set(assignment.ids)
     for old in sorted(old_ids - current - set(out.retired)):
         if scope.states.get(old) is None or scope.states[old].status == "active":

@@ -14,7 +14,6 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from wushe.registry.bulk import Cells, insert_rows
-from wushe.registry.db import json_dumps
 from wushe.registry.models import CrossReference, FieldProvenance, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
 
 GOLDEN = GoldenRecord.__table__
@@ -93,8 +92,7 @@ class GoldenWrite:
     # (id, display name, division code, data, content hash)
     members: list[list[int]] = field(default_factory=list)  # source record ids per golden, row-aligned
     xrefs: list[tuple[int, str, float, str, dict[str, Any] | None]] = field(default_factory=list)
-    provenance: list[tuple[str, str, Any, int, str, str, Any, Any]] = field(default_factory=list)
-    # (golden id, field, value, source record id, partner, source id, fetched at, changed at source)
+    provenance: list[tuple[Any, ...]] = field(default_factory=list)  # rows in PROVENANCE_COLUMNS order, DB form
     unlink: list[int] = field(default_factory=list)  # source record ids whose link goes away (withdrawn)
     retired: dict[str, list[str]] = field(default_factory=dict)
     events: list[tuple[str, str, list[str], dict[str, Any]]] = field(default_factory=list)
@@ -124,10 +122,7 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], *,
     insert_rows(conn, XREF, XREF_COLUMNS, (
         (rid, gid, score, method, js(explanation), at, run_id) for rid, gid, score, method, explanation in out.xrefs
     ))
-    insert_rows(conn, PROVENANCE, PROVENANCE_COLUMNS, (
-        (gid, name, json_dumps(value), rid, partner, source_id, ts(fetched), ts(changed), None, None, rule)
-        for gid, name, value, rid, partner, source_id, fetched, changed, rule in out.provenance
-    ))
+    insert_rows(conn, PROVENANCE, PROVENANCE_COLUMNS, out.provenance)
     if out.retired:
         conn.execute(
             update(GOLDEN).where(GOLDEN.c.id == bindparam("b_id")),
