@@ -64,7 +64,7 @@ def test_pairwise_precision(resolved, kind: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", [
     pytest.param("organization", marks=pytest.mark.xfail(
-        reason="organisation recall is 0.89 on the sandbox at this size: records of one entity whose "
+        reason="organisation recall is about 0.91 on the sandbox at this size: records of one entity whose "
                "phone and address both differ and whose names differ by typos or forms the normaliser "
                "does not know yet (see the resolution note)", strict=False)),
     "volunteer",

@@ -12,6 +12,7 @@ from wushe.contract import make_record
 from wushe.registry.db import make_engine
 from wushe.registry.migrate import upgrade
 from wushe.registry.models import GoldenEvent
+from wushe.resolution.config import ResolutionConfig
 
 
 def test_hard_cases_resolve_to_the_true_entities(registry) -> None:
@@ -30,7 +31,7 @@ def test_every_cross_reference_explains_itself(registry) -> None:
         rows = conn.execute(select(CrossReference.method, CrossReference.score, CrossReference.explanation)).all()
     linked = [r for r in rows if r.method == "model"]
     assert linked and all(r.explanation["matched_with"] and r.explanation["agreed"] for r in linked)
-    assert all("name" in r.explanation["comparisons"] and r.score >= 0.9 for r in linked)
+    assert all("name" in r.explanation["comparisons"] and r.score >= ResolutionConfig().accept for r in linked)
     assert all(r.explanation is None and r.score == 1.0 for r in rows if r.method == "single")
 
 

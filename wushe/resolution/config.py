@@ -78,7 +78,7 @@ class ResolutionConfig:
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # partner -> roles
     distinct_partners: frozenset[str] = frozenset()  # partners whose records are each a different entity
     survivorship: Survivorship = field(default_factory=default_survivorship)
-    accept: float = 0.9  # match probability from which a pair is linked
+    accept: float = 0.75  # match probability from which a pair is linked
     review: float = 0.4  # from here up to ``accept`` a pair goes to the review queue
     certain_non_match: float = 0.02  # below this a pair is evidence against joining its two sides
     max_cluster: int = 40  # more source records than this for one entity is a chain, not an entity
