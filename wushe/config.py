@@ -50,6 +50,14 @@ class PartnerConfig(BaseModel):
     streams: list[str] | None = Field(None, description="Streams to sync (default: all the connector offers)")
     timeout_seconds: float = Field(1800, gt=0, description="A sync of this partner is cancelled after this long")
     gates: Gates | None = None
+    roles: list[str] = Field(
+        default_factory=list,
+        description="What the partner is the authority for when sources disagree: civil_affairs, fund, merchant... "
+        "(survivorship rules name roles)",
+    )
+    distinct_records: bool = Field(
+        False, description="Each of the partner's records is a different entity (its own ids never repeat an entity)"
+    )
 
 
 class Settings(BaseModel):

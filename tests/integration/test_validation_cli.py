@@ -122,10 +122,10 @@ def test_dismiss_and_replay(populated) -> None:
     listed = run("quarantine", "list", "--rule", "CN.IDCARD.CHECKSUM", "--json").output
     item_id = listed.split('"id": ')[1].split(",")[0]
     dry = run("quarantine", "replay", "--dry-run")
-    assert "0 row(s) would pass; 1 still invalid" in dry.output and "1 unreadable" in dry.output
+    assert "0 rows would pass (0 new, 0 updated); 1 still invalid" in dry.output and "1 unreadable" in dry.output
     assert run("quarantine", "dismiss", item_id).output.strip() == "dismissed 1 of 1 item(s)"
     assert "dismissed" in run("quarantine", "list", "--status", "dismissed").output
-    assert run("quarantine", "replay").output.startswith("0 row(s) passed")
+    assert run("quarantine", "replay").output.startswith("0 rows passed and were merged")
     with populated.connect() as conn:
         assert conn.execute(select(func.count()).select_from(SourceRecord)).scalar() == 0
 

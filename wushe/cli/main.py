@@ -13,6 +13,7 @@ from wushe.cli import (
     plugins_cmd,
     quarantine_cmd,
     registry_cmds,
+    resolution_cmds,
     sandbox_cmd,
     sync_cmds,
     validate_cmd,
@@ -54,6 +55,7 @@ contract_cmd.register(app)
 plugin_new_cmd.register(app)
 quarantine_cmd.register(app)
 validate_cmd.register(app)
+resolution_cmds.register(app)
 sandbox_cmd.register(app)
 sync_cmds.register(app)
 

@@ -30,6 +30,14 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc)
 
 
+def json_loads(value: Any) -> Any:
+    """Decode a JSON cell. SQLite gives a JSON column numeric affinity, so a stored scalar such as
+    ``5000`` comes back as a number rather than as JSON text."""
+    if isinstance(value, (int, float)):
+        return value
+    return orjson.loads(value)
+
+
 def redact(url: str) -> str:
     """A database URL safe to print: the password is hidden."""
     try:
@@ -71,7 +79,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
-    engine = create_engine(parsed, json_serializer=json_dumps, json_deserializer=orjson.loads, **kwargs)
+    engine = create_engine(parsed, json_serializer=json_dumps, json_deserializer=json_loads, **kwargs)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; take control so a batch is one transaction

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -199,6 +200,45 @@ class GoldenEvent(Base):
     detail: Mapped[dict[str, Any] | None]
     run_id: Mapped[str | None] = mapped_column(String(40))
     at: Mapped[datetime]
+
+
+class MatchBlock(Base):
+    """The persistent blocking index of one record kind: which source records carry which blocking
+    key (a 64-bit hash), as sorted posting lists split into partitions by the key's top bits.
+
+    A nightly delta loads the lists, finds its comparison candidates and rewrites only the
+    partitions it changed, instead of re-blocking the registry; a full pass writes a few thousand
+    rows instead of one row per key.
+    """
+
+    __tablename__ = "match_block"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian, ascending
+    rids: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian: the source record of each key
+
+
+class MatchModel(Base):
+    """The matcher's learned Fellegi-Sunter parameters for one record kind, reused by deltas."""
+
+    __tablename__ = "match_model"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    params: Mapped[dict[str, Any]]
+    trained_at: Mapped[datetime]
+    run_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class GoldenLink(Base):
+    """A link between golden records of different kinds: a resource's provider, a volunteer's team,
+    a donation's donor, recipient or need. Derived from a source record's reference."""
+
+    __tablename__ = "golden_link"
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    golden_id: Mapped[str] = mapped_column(String(40), index=True)
+    target_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[dict[str, Any] | None]
 
 
 class Override(Base):

@@ -1,7 +1,7 @@
 """sync: the stream that delivers each source record
 
 Revision ID: 0007_sync
-Revises: 0005_validation
+Revises: 0006_resolution
 Create Date: 2026-11-24 06:00:00
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0007_sync"
-down_revision = "0005_validation"
+down_revision = "0006_resolution"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,161 @@
+"""Normalisation for comparison: properties over open-ended text, and the cases that matter."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wushe.resolution.identifiers import credit_code_valid
+from wushe.resolution.normalize import fold, fold_many, leading_district, org_name_parts
+from wushe.resolution.phones import to_e164
+from wushe.resolution.phonetic import pinyin_key
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+TEXT = st.text(st.one_of(CJK, st.characters(codec="utf-8")), max_size=30)
+# names as Chinese organisations write them: [region] distinctive [industry] [legal form] [branch]
+REGIONS = st.sampled_from(["", "中国", "广东省", "深圳市", "广东省深圳市", "深圳市福田区", "福田区"])
+DISTINCTIVE = st.text(st.sampled_from("华盛兴达安泰鑫源恒通宏昌荣丰瑞祥和美嘉信德永利佳成明星海天"), min_size=2, max_size=4)
+INDUSTRY = st.sampled_from(["", "科技", "物业管理", "餐饮管理", "商贸", "银行", "社区基金会", "协会", "社工服务中心"])
+LEGAL = st.sampled_from(["", "有限公司", "股份有限公司", "有限责任公司", "(深圳)有限公司", "集团有限公司"])
+BRANCH = st.sampled_from(["", "园岭支行", "深圳八卦岭支行", "福田分公司", "(园岭店)", "东门分店"])
+NAMES = st.tuples(REGIONS, DISTINCTIVE, INDUSTRY, LEGAL, BRANCH).map("".join)
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in text)
+
+
+@settings(max_examples=200)
+@given(TEXT)
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+@settings(max_examples=300)
+@given(NAMES)
+def test_name_parts_never_empty_and_settle(name: str) -> None:
+    folded = fold(name)
+    parts = org_name_parts(folded)
+    assert parts.stem and parts.core
+    assert org_name_parts(parts.key).key == parts.key
+
+
+@settings(max_examples=300)
+@given(REGIONS, REGIONS, DISTINCTIVE, INDUSTRY, LEGAL, LEGAL, BRANCH)
+def test_region_and_legal_form_do_not_change_the_name(region_a, region_b, distinctive, industry, legal_a, legal_b,
+                                                      branch) -> None:
+    a = org_name_parts(fold(region_a + distinctive + industry + legal_a + branch))
+    b = org_name_parts(fold(region_b + distinctive + industry + legal_b + branch))
+    assert a.key == b.key
+
+
+@settings(max_examples=200)
+@given(st.text(CJK, min_size=1, max_size=12))
+def test_any_chinese_name_keeps_a_stem(name: str) -> None:
+    parts = org_name_parts(fold(name))
+    assert parts.stem and parts.core
+
+
+@settings(max_examples=100)
+@given(st.text(st.sampled_from("abcXYZ019-() 科技园岭银行"), min_size=1, max_size=20))
+def test_fullwidth_variants_normalise_equal(text: str) -> None:
+    assert fold(_fullwidth(text)) == fold(text)
+
+
+@pytest.mark.parametrize("traditional, simplified", [
+    ("中國建設銀行股份有限公司深圳園嶺支行", "中国建设银行股份有限公司深圳园岭支行"),
+    ("園嶺社區基金會", "园岭社区基金会"),
+    ("張偉", "张伟"),
+])
+def test_traditional_variants_normalise_equal(traditional: str, simplified: str) -> None:
+    assert fold(traditional) == fold(simplified)
+    assert fold_many([traditional, None, simplified]) == [fold(simplified), "", fold(simplified)]
+
+
+def test_bank_branch_forms_agree_and_differ_from_the_head_office() -> None:
+    forms = ["中国建设银行股份有限公司深圳园岭支行", "建设银行园岭支行", "建行园岭支行", "中國建設銀行深圳園嶺支行"]
+    keys = {org_name_parts(fold(n)).key for n in forms}
+    assert len(keys) == 1
+    branch = org_name_parts(fold(forms[0]))
+    head = org_name_parts(fold("中国建设银行股份有限公司"))
+    assert branch.branch == "园岭支行" and head.branch == ""
+    assert branch.stem == head.stem
+    assert org_name_parts(fold("建行八卦岭支行")).branch == "八卦岭支行"
+
+
+def test_legal_forms_and_places_are_removed_but_never_empty_a_name() -> None:
+    assert org_name_parts(fold("深圳市万科物业服务有限公司")).key == org_name_parts(fold("万科物业服务")).key
+    assert org_name_parts(fold("腾讯科技（深圳）有限公司")).stem == "腾讯科技"
+    assert org_name_parts(fold("有限公司")).stem == "有限公司"
+    assert org_name_parts(fold("深圳市")).stem == "深圳市"
+    # 中国银行 is a name, not a place before 银行
+    assert org_name_parts(fold("中国银行股份有限公司")).key == org_name_parts(fold("中国银行")).key
+    assert org_name_parts(fold("中国银行")).stem == "中国"
+
+
+def test_entity_types_and_chain_shops_are_separate_features() -> None:
+    fund, assoc = org_name_parts(fold("深圳市园岭社区基金会")), org_name_parts(fold("园岭社区协会"))
+    assert (fund.stem, fund.entity_type) == ("园岭", "基金")  # 基金会 and 基金 are one type
+    assert assoc.entity_type == "协会" and fund.key != assoc.key
+    assert org_name_parts(fold("华润万家超市(园岭店)")).branch == "园岭分店"
+    assert org_name_parts(fold("钱大妈龙城二店")).branch == org_name_parts(fold("钱大妈(龙城二店)")).branch
+    assert org_name_parts(fold("深圳市园东社区居民委员会")).key == org_name_parts(fold("园东社区居委会")).key
+    assert org_name_parts(fold("东门社区基金")).key == org_name_parts(fold("深圳市罗湖区东门社区基金会")).key
+    assert org_name_parts(fold("中信莲花支行")).key == org_name_parts(fold("中信银行深圳莲花支行")).key
+
+
+def test_common_tokens_leave_the_distinctive_core() -> None:
+    assert org_name_parts(fold("深圳市园岭物业管理有限公司")).core == "园岭"
+    assert org_name_parts(fold("爱心理发店")).core == "爱心理发店"  # all common: the stem stays
+
+
+def test_neighbourhood_names() -> None:
+    # a shop named after its neighbourhood is that neighbourhood's site; a team of a community keeps it
+    assert org_name_parts(fold("景田阿芳超市")).branch == "景田分店"
+    assert org_name_parts(fold("水围社区应急志愿服务队")).key == org_name_parts(fold("水围应急志愿服务队")).key
+    assert org_name_parts(fold("盐田街道振兴社区老年义工队")).key == org_name_parts(fold("振兴老年义工队")).key
+    assert org_name_parts(fold("中行城东支行")).key == org_name_parts(fold("中国银行泉州城东支行")).key
+
+
+def test_district_named_in_a_name_or_address() -> None:
+    assert leading_district(fold("深圳市福田区园岭街道园东社区居民委员会")) == "440304"
+    assert leading_district(fold("广东省深圳市罗湖区东门路1号")) == "440303"
+    assert leading_district(fold("园岭社区基金会")) == ""
+
+
+@pytest.mark.parametrize("raw, division, expected", [
+    ("+86 138 0013 8000", None, "+8613800138000"),
+    ("138-0013-8000", None, "+8613800138000"),
+    ("0755-8300 1234", None, "+8675583001234"),
+    ("(0755)83001234", None, "+8675583001234"),
+    ("０７５５－８３００１２３４", None, "+8675583001234"),
+    ("83001234", "440304002001", "+8675583001234"),
+    ("83001234", None, None),
+    ("0755-83001234转801", None, "+8675583001234"),
+    ("010-12345678", None, "+861012345678"),
+    ("400-800-1234", None, None),
+    ("95533", None, None),
+    ("", None, None),
+])
+def test_phones_to_e164(raw: str, division: str | None, expected: str | None) -> None:
+    assert to_e164(raw, division) == expected
+
+
+@settings(max_examples=100)
+@given(st.text(max_size=25), st.sampled_from([None, "440304002001", "350524100001"]))
+def test_e164_is_a_fixed_point(raw: str, division: str | None) -> None:
+    phone = to_e164(raw, division)
+    assert phone is None or (phone.startswith("+86") and to_e164(phone, division) == phone)
+
+
+def test_homophones_share_a_phonetic_key() -> None:
+    assert pinyin_key("园岭") == pinyin_key("圆岭")
+    assert pinyin_key("张伟") == pinyin_key("张玮") != pinyin_key("张强")
+
+
+def test_credit_code_check_character() -> None:
+    assert credit_code_valid("91440300192234567A")
+    assert not credit_code_valid("91440300192234567B")
+    assert credit_code_valid("53440300MJL000001Y")
+    assert not credit_code_valid("5344030")

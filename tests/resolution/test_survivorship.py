@@ -1,0 +1,58 @@
+"""Survivorship by partner role, recency and completeness, with provenance for every value."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.resolution import cases
+from tests.resolution.helpers import full, golden_of, golden_row, write
+from wushe.contract import make_record
+from wushe.registry.models import FieldProvenance
+from wushe.resolution.config import ResolutionConfig
+
+ROLES = ResolutionConfig(roles={"civil": ("civil_affairs",), "fund": ("fund",), "merchants": ("merchant",)})
+
+
+def _provenance(registry, golden_id: str) -> dict[str, FieldProvenance]:
+    with registry.connect() as conn:
+        rows = conn.execute(select(FieldProvenance).where(FieldProvenance.golden_id == golden_id)).all()
+    return {row.field: row for row in rows}
+
+
+def test_civil_affairs_wins_legal_name_and_status_over_a_newer_record(registry) -> None:
+    write(registry, cases.records("organization", cases.ORGANIZATIONS))
+    full(registry, ROLES)
+    gid = golden_of(registry)["civil/organization/c2"]
+    data = golden_row(registry, gid).data
+    assert data["name"] == "深圳市园岭社区基金会" and data["registration_status"] == "存续"
+    prov = _provenance(registry, gid)
+    assert set(prov) == set(data)  # every golden value has its provenance
+    status = prov["registration_status"]
+    assert (status.partner, status.source_id, status.rule) == ("civil", "c2", "priority:civil_affairs")
+    assert status.fetched_at is not None and status.source_changed_at is not None
+    assert status.value == "存续"
+    assert prov["division_code"].rule == "only_source" and prov["division_code"].partner == "fund"
+
+
+def test_without_roles_the_most_recent_source_wins(registry) -> None:
+    write(registry, cases.records("organization", cases.ORGANIZATIONS))
+    full(registry)
+    gid = golden_of(registry)["civil/organization/c2"]
+    assert golden_row(registry, gid).data["registration_status"] == "注销"
+    assert _provenance(registry, gid)["registration_status"].rule == "recency"
+
+
+def test_the_fund_wins_amounts_and_completeness_then_ties_decide(registry) -> None:
+    donor = {"name": "深圳市万科物业服务有限公司", "credit_code": "91440300192234567A"}
+    gift = {"donor": donor, "amount": 5000, "donated_on": "2026-10-01"}
+    write(registry, [
+        make_record("fund", "donation", "d1", cases.AT, dict(gift), fetched_at=cases.AT),
+        make_record("merchants", "donation", "x9", cases.LATER, dict(gift, currency="CNY", items=[]),
+                    fetched_at=cases.LATER),
+    ])
+    full(registry, ROLES)
+    ids = golden_of(registry, "donation")
+    assert ids["fund/donation/d1"] == ids["merchants/donation/x9"]
+    prov = _provenance(registry, ids["fund/donation/d1"])
+    assert (prov["amount"].partner, prov["amount"].rule) == ("fund", "priority:fund")
+    assert prov["donated_on"].rule == "recency" and prov["donated_on"].partner == "merchants"

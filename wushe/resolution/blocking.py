@@ -1,0 +1,183 @@
+"""Blocking: which records are worth comparing, and the persistent index that makes deltas cheap.
+
+Each record gets a few keys (exact identifiers, the normalised name, its pinyin, the name's start
+and end, name with district...). Two records are compared when they share a key whose block is
+not too common to mean anything. Keys are 64-bit hashes (pandas' seeded SipHash, stable across
+runs); the registry keeps them in ``match_key`` so a nightly delta looks up its candidates instead
+of re-blocking the whole registry.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, delete, select
+
+from wushe.registry.bulk import insert_rows
+from wushe.registry.models import MatchBlock
+
+BLOCKS = MatchBlock.__table__
+HASH_KEY = "wushe-block-2026"  # 16 bytes: the SipHash seed; changing it invalidates every stored key
+MAX_BLOCK = 60  # a key shared by more records than this says too little to compare them all
+CHUNK = 500
+
+
+def hash_keys(values: Sequence[str]) -> np.ndarray:
+    """64-bit signed hashes of key strings (deterministic across runs and processes)."""
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int64)
+    return pd.util.hash_array(np.asarray(values, dtype=object), hash_key=HASH_KEY, categorize=False).view(np.int64)
+
+
+def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
+    rows: list[int] = []
+    keys: list[str] = []
+    add_row, add_key = rows.append, keys.append
+    columns = (f[c].tolist() for c in ("credit", "phones", "district", "pinyin", "core", "etype", "branch"))
+    for i, (credit, phones, district, pinyin, core, etype, branch) in enumerate(zip(*columns)):
+        if credit:
+            add_row(i), add_key("o:cc:" + credit)
+        for phone in phones:
+            add_row(i), add_key("o:ph:" + phone)
+        add_row(i), add_key("o:py:" + pinyin)
+        if district:
+            add_row(i), add_key(f"o:pd:{pinyin}|{district}")
+        add_row(i), add_key(f"o:pre:{core[:2]}|{branch}")
+        add_row(i), add_key(f"o:suf:{core[-2:]}|{etype}|{branch}")
+    return rows, keys
+
+
+def _volunteer_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
+    rows: list[int] = []
+    keys: list[str] = []
+    add_row, add_key = rows.append, keys.append
+    columns = (f[c].tolist() for c in ("id_hash", "phone", "name", "pinyin", "birth", "district"))
+    for i, (id_hash, phone, name, pinyin, birth, district) in enumerate(zip(*columns)):
+        if id_hash:
+            add_row(i), add_key("v:id:" + id_hash)
+        if phone:
+            add_row(i), add_key("v:ph:" + phone)
+        add_row(i), add_key("v:nm:" + name)
+        if birth:
+            add_row(i), add_key(f"v:pb:{pinyin}|{birth}")
+            if district:
+                add_row(i), add_key(f"v:bd:{birth}|{district}")
+        if district:
+            add_row(i), add_key(f"v:nd:{name}|{district}")
+    return rows, keys
+
+
+def _identity_keys(kind: str, f: pd.DataFrame) -> tuple[list[int], list[str]]:
+    present = [(i, f"{kind[0]}:id:{v}") for i, v in enumerate(f["identity"].tolist()) if v]
+    return [i for i, _ in present], [k for _, k in present]
+
+
+def blocking_keys(kind: str, feats: pd.DataFrame) -> pd.DataFrame:
+    """One row per (record position, key hash); duplicates removed."""
+    if kind == "organization":
+        rows, keys = _organization_keys(feats)
+    elif kind == "volunteer":
+        rows, keys = _volunteer_keys(feats)
+    else:
+        rows, keys = _identity_keys(kind, feats)
+    out = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "key": hash_keys(keys)})
+    return out.drop_duplicates(ignore_index=True)
+
+
+def candidate_pairs(keys: pd.DataFrame, max_block: int = MAX_BLOCK) -> np.ndarray:
+    """Unique (i, j), i < j, of record positions sharing a key whose block is small enough."""
+    if keys.empty:
+        return np.empty((0, 2), dtype=np.int64)
+    size = keys.groupby("key")["row"].transform("size").to_numpy()
+    kept = keys[(size >= 2) & (size <= max_block)]
+    if kept.empty:
+        return np.empty((0, 2), dtype=np.int64)
+    joined = kept.merge(kept, on="key", suffixes=("_a", "_b"))
+    a, b = joined["row_a"].to_numpy(), joined["row_b"].to_numpy()
+    keep = a < b
+    n = int(keys["row"].max()) + 1
+    codes = np.unique(a[keep] * n + b[keep])
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+# --- the persistent index -------------------------------------------------------------------------
+
+PART_BITS = 10  # 1024 partitions per kind
+
+
+def _part_of(keys: np.ndarray) -> np.ndarray:
+    return (keys.view(np.uint64) >> np.uint64(64 - PART_BITS)).astype(np.int64)
+
+
+class BlockIndex:
+    """The stored posting lists of one kind: ``keys`` ascending, ``rids`` the record of each key."""
+
+    def __init__(self, kind: str, keys: np.ndarray, rids: np.ndarray) -> None:
+        order = np.lexsort((rids, keys))
+        self.kind = kind
+        self.keys = keys[order]
+        self.rids = rids[order]
+
+    @classmethod
+    def load(cls, conn: Connection, kind: str) -> "BlockIndex":
+        rows = conn.execute(select(BLOCKS.c["keys"], BLOCKS.c.rids).where(BLOCKS.c.kind == kind)).all()
+        keys = [np.frombuffer(k, dtype="<i8") for k, _ in rows]
+        rids = [np.frombuffer(r, dtype="<i8") for _, r in rows]
+        empty = np.empty(0, dtype=np.int64)
+        return cls(kind, np.concatenate(keys) if keys else empty, np.concatenate(rids) if rids else empty)
+
+    def _spans(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
+
+    def counts(self, keys: np.ndarray) -> np.ndarray:
+        """How many records carry each key."""
+        lo, hi = self._spans(keys)
+        return hi - lo
+
+    def sharing(self, keys: np.ndarray, max_block: int = MAX_BLOCK) -> np.ndarray:
+        """Records that share one of ``keys`` in a block no larger than ``max_block``."""
+        lo, hi = self._spans(np.unique(keys))
+        keep = (hi - lo) <= max_block
+        if not keep.any():
+            return np.empty(0, dtype=np.int64)
+        spans = [self.rids[a:b] for a, b in zip(lo[keep].tolist(), hi[keep].tolist()) if b > a]
+        return np.unique(np.concatenate(spans)) if spans else np.empty(0, dtype=np.int64)
+
+    def lookup(self, keys: np.ndarray) -> list[np.ndarray]:
+        """The records carrying each key, key by key."""
+        lo, hi = self._spans(keys)
+        return [self.rids[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
+
+    def replace(self, drop: np.ndarray, keys: np.ndarray, rids: np.ndarray) -> np.ndarray:
+        """Forget every key of the records ``drop``, add (keys, rids); returns the partitions changed."""
+        gone = np.isin(self.rids, drop)
+        changed = np.union1d(_part_of(self.keys[gone]), _part_of(keys))
+        merged = BlockIndex(self.kind, np.concatenate([self.keys[~gone], keys]),
+                            np.concatenate([self.rids[~gone], rids]))
+        self.keys, self.rids = merged.keys, merged.rids
+        return changed
+
+    def save(self, conn: Connection, parts: np.ndarray | None = None) -> None:
+        """Write these partitions (every partition when None) within the caller's transaction."""
+        where = BLOCKS.c.kind == self.kind
+        if parts is None:
+            conn.execute(delete(BLOCKS).where(where))
+            parts = np.arange(1 << PART_BITS)
+        else:
+            wanted = parts.tolist()
+            for start in range(0, len(wanted), CHUNK):
+                conn.execute(delete(BLOCKS).where(where, BLOCKS.c.part.in_(wanted[start : start + CHUNK])))
+        owner = _part_of(self.keys)
+        bounds = np.searchsorted(owner, parts, "left"), np.searchsorted(owner, parts, "right")
+        rows = [
+            (self.kind, int(part), self.keys[a:b].astype("<i8").tobytes(), self.rids[a:b].astype("<i8").tobytes())
+            for part, a, b in zip(parts.tolist(), bounds[0].tolist(), bounds[1].tolist()) if b > a
+        ]
+        insert_rows(conn, BLOCKS, ("kind", "part", "keys", "rids"), rows)
+
+
+def name_key_text(kind: str, value: str) -> str:
+    """The key text under which a record's whole name is indexed (for name frequencies and references)."""
+    return ("o:py:" if kind == "organization" else "v:nm:") + value

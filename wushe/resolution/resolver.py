@@ -1,0 +1,446 @@
+"""The resolver: normalise → block → score → cluster → assign ids → survive → write, per kind.
+
+Two entry points, both plain Python on the caller's connection and transaction:
+
+* :func:`resolve` after a batch write: given the keys ``write_source_records`` reported as touched,
+  it finds their candidates through the persistent blocking index, re-clusters only the records
+  involved (the touched ones, their candidates and the members of the golden records they belong
+  to) and rewrites only the golden records that changed. Its cost follows the delta.
+* :func:`resolve_all`, the cross-partner pass: every live record of a kind, with the match model
+  re-learned from the whole registry.
+
+Everything is derived from the registry's content and keys (never from time or autoincrement), so
+a run repeated after a crash converges to the same registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import orjson
+import pandas as pd
+from sqlalchemy import Connection
+
+from wushe.registry.bulk import Cells
+from wushe.registry.db import json_dumps
+from wushe.resolution import blocking, links, store
+from wushe.resolution.clustering import Constraints, Edges, cluster
+from wushe.resolution.comparison import (EXACT, BigramIdf, Comparison, compare_identity, compare_organizations,
+                                         compare_volunteers, exact_match, model_family, no_pairs)
+from wushe.resolution.config import ResolutionConfig
+from wushe.resolution.explain import Explainer
+from wushe.resolution.features import features
+from wushe.resolution.ids import assign_ids, natural_id
+from wushe.resolution.model import MatchModel, estimate
+from wushe.resolution.records import SourceFrame, load_records, record_ids, source_keys
+from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
+                                      source_key)
+from wushe.resolution.survivorship import Survivor
+
+# organisations first: the other kinds link to them
+ORDER = ("organization", "volunteer", "resource", "need", "donation")
+_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+@dataclass
+class KindReport:
+    records: int = 0
+    pairs: int = 0
+    clusters: int = 0
+    written: int = 0
+    retired: int = 0
+    reviews: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class ResolveReport:
+    kinds: dict[str, KindReport] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {kind: vars(r) for kind, r in self.kinds.items()}
+
+
+def resolve(conn: Connection, touched: Iterable[Sequence[str]], *, run_id: str | None = None,
+            config: ResolutionConfig | None = None, now: datetime | None = None) -> ResolveReport:
+    """Re-resolve what these source records (``(partner, kind, source_id, ...)``) touch."""
+    config = config or ResolutionConfig()
+    now = now or datetime.now(timezone.utc)
+    keys = {(t[0], t[1], t[2]) for t in touched}
+    rids = record_ids(conn, keys)
+    report = ResolveReport()
+    for kind in ORDER:
+        mine = sorted(rid for (_p, k, _s), rid in rids.items() if k == kind)
+        if mine:
+            report.kinds[kind] = _resolve_kind(conn, kind, mine, config, now, run_id)
+    return report
+
+
+def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id: str | None = None,
+                config: ResolutionConfig | None = None, now: datetime | None = None) -> ResolveReport:
+    """Resolve every live record of these kinds (all kinds by default) across all partners."""
+    config = config or ResolutionConfig()
+    now = now or datetime.now(timezone.utc)
+    wanted = set(kinds or ORDER)
+    report = ResolveReport()
+    for kind in ORDER:
+        if kind in wanted:
+            report.kinds[kind] = _resolve_kind(conn, kind, None, config, now, run_id)
+    return report
+
+
+@dataclass
+class _Scope:
+    src: SourceFrame
+    feats: pd.DataFrame
+    keys: pd.DataFrame
+    previous: dict[int, str]  # source record id -> golden id now
+    states: dict[str, store.GoldenState]
+    withdrawn: list[int]  # touched records that are no longer live
+    overrides: list[OverrideRule]
+    index: blocking.BlockIndex | None = None  # the stored index, when a delta loaded it
+
+
+def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config: ResolutionConfig, now: datetime,
+                  run_id: str | None) -> KindReport:
+    started = time.perf_counter()
+    scope = _full_scope(conn, kind) if touched is None else _delta_scope(conn, kind, touched)
+    src, feats = scope.src, scope.feats
+    report = KindReport(records=len(src))
+    counts = _name_counts(kind, feats, scope.index)
+    pairs = _pairs(src, kind, scope.keys, scope.overrides)
+    stored = None if touched is None else store.load_model(conn, kind)
+    idf = _idf(kind, feats, stored)
+    comp = _compare(kind, feats, pairs, idf)
+    model, tf_mean = _model(conn, kind, comp, counts, idf, stored, learn=touched is None or len(src) >= 1000,
+                            now=now, run_id=run_id, save=touched is None)
+    probability, weights = _score(model, comp, pairs, counts, tf_mean)
+    report.pairs = len(pairs)
+    labels, forced = _cluster(kind, src, feats, pairs, comp, probability, scope.overrides, config)
+    best = _best_edges(labels, pairs, probability, forced)
+    unsure = _unsure(labels, pairs, comp, probability, config)
+    explainer = Explainer(comp, weights, probability, np.concatenate([best["edge"].to_numpy(), unsure]))
+    out = _golden_write(conn, kind, src, labels, best, probability, forced, explainer, scope, config)
+    report.clusters = len(np.unique(labels)) if len(labels) else 0
+    report.written, report.retired = len(out.goldens), len(out.retired)
+    store.write(conn, out, scope.states, now=now, run_id=run_id)
+    report.reviews = _queue_reviews(conn, kind, src, pairs, unsure, probability, explainer, now, run_id)
+    links.update_links(conn, kind, src, out, scope.previous)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _full_scope(conn: Connection, kind: str) -> _Scope:
+    src = load_records(conn, kind)
+    feats = features(src)
+    keys = blocking.blocking_keys(kind, feats)
+    rids = src.frame["rid"].to_numpy()
+    blocking.BlockIndex(kind, keys["key"].to_numpy(), rids[keys["row"].to_numpy()]).save(conn)
+    previous = store.all_previous_goldens(conn, kind)
+    states = store.active_goldens(conn, kind)
+    states.update(store.golden_states(conn, set(previous.values()) - set(states)))
+    live = set(rids.tolist())
+    withdrawn = sorted(rid for rid in previous if rid not in live)
+    return _Scope(src, feats, keys, previous, states, withdrawn, overrides_touching(conn, kind, None))
+
+
+def _delta_scope(conn: Connection, kind: str, touched: list[int]) -> _Scope:
+    fresh = load_records(conn, kind, touched)
+    fresh_keys = blocking.blocking_keys(kind, features(fresh))
+    index = blocking.BlockIndex.load(conn, kind)
+    key_hashes = fresh_keys["key"].to_numpy()
+    changed = index.replace(np.asarray(touched, dtype=np.int64), key_hashes,
+                            fresh.frame["rid"].to_numpy()[fresh_keys["row"].to_numpy()])
+    index.save(conn, changed)
+    candidates = index.sharing(key_hashes)
+    around = sorted(set(touched) | set(candidates.tolist()))
+    previous = store.previous_goldens(conn, around)
+    involved = set(around) | set(store.members_of(conn, set(previous.values())))
+    overrides = overrides_touching(conn, kind, _keys_of(conn, kind, involved))
+    involved |= _override_partners(conn, kind, overrides)
+    src = load_records(conn, kind, sorted(involved))
+    feats = features(src)
+    keys = blocking.blocking_keys(kind, feats)
+    previous = store.previous_goldens(conn, sorted(involved))
+    live = set(src.frame["rid"].tolist())
+    withdrawn = sorted(rid for rid in involved if rid not in live)
+    return _Scope(src, feats, keys, previous, store.golden_states(conn, set(previous.values())), withdrawn, overrides,
+                  index)
+
+
+def _keys_of(conn: Connection, kind: str, rids: Iterable[int]) -> list[str]:
+    return [source_key(p, kind, s) for p, s in source_keys(conn, rids)]
+
+
+def _override_partners(conn: Connection, kind: str, overrides: list[OverrideRule]) -> set[int]:
+    keys = {parse_source_key(k) for o in overrides for k in (o.left, o.right) if k}
+    return set(record_ids(conn, keys).values())
+
+
+_NAME_COLUMN = {"organization": "pinyin", "volunteer": "name"}
+
+
+def _name_counts(kind: str, feats: pd.DataFrame, index: blocking.BlockIndex | None) -> np.ndarray | None:
+    """How many records in the registry share each record's whole name (for frequency weighting):
+    counted in the frame on a full pass, in the stored index on a delta."""
+    column = _NAME_COLUMN.get(kind)
+    if column is None or feats.empty:
+        return None
+    values = feats[column]
+    if index is None:
+        return values.map(values.value_counts()).to_numpy(dtype=np.float64)
+    hashes = blocking.hash_keys([blocking.name_key_text(kind, v) for v in values.tolist()])
+    return np.maximum(index.counts(hashes), 1).astype(np.float64)
+
+
+def _tf_mean(counts: np.ndarray | None) -> float | None:
+    """The typical frequency of a name two records agree on (geometric mean, weighted by the pairs
+    each name forms), so the frequency adjustment averages to zero over exact agreements."""
+    if counts is None or len(counts) == 0:
+        return None
+    pairs_per_row = counts - 1
+    if pairs_per_row.sum() <= 0:
+        return 1.0
+    return float(np.exp2((pairs_per_row * np.log2(counts)).sum() / pairs_per_row.sum()))
+
+
+def _idf(kind: str, feats: pd.DataFrame, stored: dict[str, Any] | None) -> BigramIdf | None:
+    """Bigram weights: the stored ones on a delta, learned from the data on a full pass."""
+    if model_family(kind) != "organization":
+        return None
+    if stored is not None and stored.get("idf"):
+        return BigramIdf(stored["idf"]["frequent"], stored["idf"]["n_docs"])
+    return BigramIdf.learn(feats["stem"].tolist())
+
+
+def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | None, idf: BigramIdf | None,
+           stored: dict[str, Any] | None, *, learn: bool, save: bool, now: datetime, run_id: str | None
+           ) -> tuple[MatchModel, float | None]:
+    """The full pass learns the model from the data and stores it; a delta reuses it."""
+    if stored is not None:
+        return MatchModel.from_params(stored["model"]), stored.get("tf_mean")
+    family = model_family(kind)
+    model = MatchModel.default(family)
+    if learn:
+        known = np.where(comp.conflict, 0, np.where(exact_match(comp), 1, -1))
+        model = estimate(family, comp.levels, known)
+    tf_mean = _tf_mean(counts)
+    if save:
+        params = {"model": model.to_params(), "tf_mean": tf_mean,
+                  "idf": {"frequent": idf.frequent, "n_docs": idf.n_docs} if idf is not None else None}
+        store.save_model(conn, kind, params, now=now, run_id=run_id)
+    return model, tf_mean
+
+
+def _compare(kind: str, feats: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf | None) -> Comparison:
+    if len(pairs) == 0:
+        return no_pairs(model_family(kind))
+    if kind == "organization":
+        assert idf is not None
+        return compare_organizations(feats, pairs, idf)
+    if kind == "volunteer":
+        return compare_volunteers(feats, pairs)
+    return compare_identity(feats, pairs)
+
+
+def _override_pairs(src: SourceFrame, kind: str, overrides: list[OverrideRule]) -> dict[str, np.ndarray]:
+    """Stewards' decisions as position pairs (always, never) and isolated positions (split)."""
+    position = {source_key(p, kind, s): i for i, (p, s) in enumerate(zip(src.frame["partner"], src.frame["source_id"]))}
+    found: dict[str, list] = {"always_link": [], "never_link": [], "split": []}
+    for rule in overrides:
+        a = position.get(rule.left)
+        if a is None:
+            continue
+        if rule.action == "split":
+            found["split"].append(a)
+            continue
+        b = position.get(rule.right or "")
+        if b is not None and a != b:
+            found[rule.action].append((min(a, b), max(a, b)))
+    as_pairs = {k: np.array(v, dtype=np.int64).reshape(-1, 2) for k, v in found.items() if k != "split"}
+    as_pairs["split"] = np.array(found["split"], dtype=np.int64)
+    return as_pairs
+
+
+def _pairs(src: SourceFrame, kind: str, keys: pd.DataFrame, overrides: list[OverrideRule]) -> np.ndarray:
+    """Candidate pairs from blocking, plus every pair a steward said to link."""
+    pairs = blocking.candidate_pairs(keys)
+    steward = _override_pairs(src, kind, overrides)["always_link"]
+    if len(steward):
+        n = max(len(src), 1)
+        codes = np.unique(np.concatenate([pairs[:, 0] * n + pairs[:, 1], steward[:, 0] * n + steward[:, 1]]))
+        pairs = np.stack([codes // n, codes % n], axis=1)
+    return pairs
+
+
+def _score(model: MatchModel, comp: Comparison, pairs: np.ndarray, counts: np.ndarray | None, tf_mean: float | None
+           ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Match probability and per-comparison weights of each pair; a hard conflict scores zero."""
+    adjust = None
+    if counts is not None and tf_mean and len(pairs):
+        adjust = np.log2(tf_mean / np.maximum(counts[pairs[:, 0]], counts[pairs[:, 1]]))
+    probability, weights = model.score(comp.levels, adjust)
+    probability = np.where(exact_match(comp), np.maximum(probability, EXACT), probability)
+    return np.where(comp.conflict, 0.0, probability), weights
+
+
+def _pair_mask(pairs: np.ndarray, wanted: np.ndarray, n: int) -> np.ndarray:
+    if len(wanted) == 0 or len(pairs) == 0:
+        return np.zeros(len(pairs), dtype=bool)
+    return np.isin(pairs[:, 0] * n + pairs[:, 1], wanted[:, 0] * n + wanted[:, 1])
+
+
+def _constraints(kind: str, src: SourceFrame, feats: pd.DataFrame, config: ResolutionConfig) -> Constraints:
+    partners = src.frame["partner"].to_numpy(dtype=object)
+    distinct = np.where(np.isin(partners, list(config.distinct_partners)), partners, "").astype(object)
+    if kind == "organization":
+        return Constraints({"credit_code": feats["credit"].to_numpy(dtype=object)},
+                           {"entity_type": feats["etype"].to_numpy(dtype=object)},
+                           feats["branch_sound"].to_numpy(dtype=object), distinct)
+    if kind == "volunteer":
+        return Constraints({"id_number": feats["id_hash"].to_numpy(dtype=object)}, {}, None, distinct)
+    return Constraints({}, {}, None, distinct)
+
+
+def _cluster(kind: str, src: SourceFrame, feats: pd.DataFrame, pairs: np.ndarray, comp: Comparison,
+             probability: np.ndarray, overrides: list[OverrideRule], config: ResolutionConfig
+             ) -> tuple[np.ndarray, np.ndarray]:
+    n = len(src)
+    steward = _override_pairs(src, kind, overrides)
+    forced = _pair_mask(pairs, steward["always_link"], n)
+    never = steward["never_link"]
+    if len(steward["split"]):
+        touches = np.isin(pairs[:, 0], steward["split"]) | np.isin(pairs[:, 1], steward["split"])
+        never = np.concatenate([never, pairs[touches]])
+        forced &= ~touches
+    accepted = ((probability >= config.accept) & ~comp.conflict) | forced
+    negative = pairs[((probability < config.certain_non_match) | comp.conflict) & ~forced]
+    edges = Edges(pairs[accepted], np.where(forced, 1.0, probability)[accepted], forced[accepted])
+    labels = cluster(n, edges, negative, never, _constraints(kind, src, feats, config), max_size=config.max_cluster)
+    return labels, forced
+
+
+def _display(kind: str, data: dict[str, Any]) -> tuple[str | None, str | None]:
+    name = data.get("title") if kind == "need" else data.get("name")
+    if kind == "donation":
+        donor = data.get("donor") or {}
+        name = donor.get("name") or data.get("donor_name")
+    location = data.get("location") or {}
+    division = data.get("division_code") or location.get("division_code")
+    return (str(name)[:512] if name else None), (str(division)[:12] if division else None)
+
+
+def _best_edges(labels: np.ndarray, pairs: np.ndarray, probability: np.ndarray, forced: np.ndarray) -> pd.DataFrame:
+    """For each linked record, its strongest edge inside its cluster (the match that explains it)."""
+    if len(pairs) == 0:
+        return pd.DataFrame({"row": [], "other": [], "edge": []}, dtype=np.int64)
+    inside = labels[pairs[:, 0]] == labels[pairs[:, 1]]
+    edge = np.flatnonzero(inside)
+    score = np.where(forced, 2.0, probability)[edge]
+    both = pd.DataFrame({
+        "row": np.concatenate([pairs[edge, 0], pairs[edge, 1]]),
+        "other": np.concatenate([pairs[edge, 1], pairs[edge, 0]]),
+        "edge": np.concatenate([edge, edge]),
+        "score": np.concatenate([score, score]),
+    })
+    both = both.sort_values(["row", "score", "other"], ascending=[True, False, True], kind="stable")
+    return both.drop_duplicates("row")[["row", "other", "edge"]]
+
+
+def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndarray, best: pd.DataFrame,
+                  probability: np.ndarray, forced: np.ndarray, explainer: Explainer, scope: _Scope,
+                  config: ResolutionConfig) -> store.GoldenWrite:
+    frame = src.frame
+    rid = frame["rid"].to_numpy()
+    keys = [source_key(p, kind, s) for p, s in zip(frame["partner"], frame["source_id"])]
+    order = np.argsort(labels, kind="stable")
+    bounds = [0, *(np.flatnonzero(np.diff(labels[order])) + 1).tolist(), len(order)]
+    ordered = order.tolist()
+    clusters = [ordered[a:b] for a, b in zip(bounds[:-1], bounds[1:])] if ordered else []
+    member_keys = [[keys[i] for i in c] for c in clusters]
+    previous = [[scope.previous.get(int(rid[i])) for i in c] for c in clusters]
+    old_ids = set(scope.previous.values())
+    anchors = [natural_id(kind, min(k)) for k in member_keys]
+    clash = store.golden_states(conn, set(anchors) - old_ids)
+    taken = {gid for gid, st in clash.items() if st.status == "active"}
+    assignment = assign_ids(kind, member_keys, previous, taken)
+
+    best_of = dict(zip(best["row"].tolist(), zip(best["other"].tolist(), best["edge"].tolist())))
+    survivor = Survivor(src, config)
+    out = store.GoldenWrite(kind, retired=dict(assignment.retired), events=list(assignment.events))
+    partners, source_ids = frame["partner"].tolist(), frame["source_id"].tolist()
+    fetched, updated = frame["fetched"].tolist(), frame["updated"].tolist()
+    cells, dumps = Cells(conn.dialect.name), json_dumps
+    origins: dict[int, tuple[Any, ...]] = {}
+
+    def origin(pos: int) -> tuple[Any, ...]:
+        """A member's provenance columns in the database's form (computed once per member)."""
+        found = origins.get(pos)
+        if found is None:
+            found = origins[pos] = (int(rid[pos]), partners[pos], source_ids[pos], cells.ts(_ts(fetched[pos])),
+                                    cells.ts(_ts(updated[pos])))
+        return found
+
+    for gid, members in zip(assignment.ids, clusters):
+        data, provenance = survivor.survive(members)
+        xrefs = []
+        for i in members:
+            link = best_of.get(i)
+            if link is None:
+                xrefs.append((int(rid[i]), gid, 1.0, "single", None))
+            else:
+                other, edge = link
+                method = "steward" if forced[edge] else "model"
+                xrefs.append((int(rid[i]), gid, float(probability[edge]) if not forced[edge] else 1.0, method,
+                              explainer.explain(edge, keys[other])))
+        digest = hashlib.blake2b(orjson.dumps([data, [x[:4] for x in xrefs]], option=_JSON, default=str),
+                                 digest_size=16).hexdigest()
+        state = scope.states.get(gid)
+        if state is not None and state.status == "active" and state.content_hash == digest:
+            continue
+        name, division = _display(kind, data)
+        out.goldens.append((gid, name, division, data, digest))
+        out.members.append([int(rid[i]) for i in members])
+        out.xrefs.extend(xrefs)
+        out.provenance.extend((gid, fname, dumps(value), *origin(pos), None, None, rule)
+                              for fname, value, pos, rule in provenance)
+    current = set(assignment.ids)
+    for old in sorted(old_ids - current - set(out.retired)):
+        if scope.states.get(old) is None or scope.states[old].status == "active":
+            out.retired[old] = []
+            out.events.append((old, "retired", [], {"reason": "no_live_source"}))
+    out.unlink = list(scope.withdrawn)
+    return out
+
+
+def _ts(value: Any) -> Any:
+    return None if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def _unsure(labels: np.ndarray, pairs: np.ndarray, comp: Comparison, probability: np.ndarray,
+            config: ResolutionConfig) -> np.ndarray:
+    """Pairs the model is unsure of and that ended up apart: the stewards' queue."""
+    if len(pairs) == 0:
+        return np.empty(0, dtype=np.int64)
+    unsure = (probability >= config.review) & (probability < config.accept) & ~comp.conflict
+    unsure &= labels[pairs[:, 0]] != labels[pairs[:, 1]]
+    return np.flatnonzero(unsure)
+
+
+def _queue_reviews(conn: Connection, kind: str, src: SourceFrame, pairs: np.ndarray, unsure: np.ndarray,
+                   probability: np.ndarray, explainer: Explainer, now: datetime, run_id: str | None) -> int:
+    if len(unsure) == 0:
+        return 0
+    frame = src.frame
+    keys = [source_key(p, kind, s) for p, s in zip(frame["partner"], frame["source_id"])]
+    items = []
+    for edge in unsure.tolist():
+        a, b = sorted((keys[pairs[edge, 0]], keys[pairs[edge, 1]]))
+        items.append((a, b, round(float(probability[edge]), 4), explainer.explain(edge, b)))
+    existing = existing_reviews(conn, kind, [(a, b) for a, b, _s, _e in items])
+    return store.add_reviews(conn, kind, items, existing, now=now, run_id=run_id)

@@ -1,0 +1,155 @@
+"""Reading and writing the resolution tables, set-based and batched (never row by row via the ORM).
+
+Only golden records whose members or values changed are rewritten; their cross-references and
+field provenance are replaced with them. Retired golden records stay, with their last values and
+provenance, and point to their successors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import Connection, bindparam, delete, select, update
+
+from wushe.registry.bulk import Cells, insert_rows
+from wushe.registry.models import CrossReference, FieldProvenance, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
+
+GOLDEN = GoldenRecord.__table__
+XREF = CrossReference.__table__
+PROVENANCE = FieldProvenance.__table__
+EVENTS = GoldenEvent.__table__
+MODELS = MatchModel.__table__
+REVIEWS = ReviewItem.__table__
+CHUNK = 500
+
+GOLDEN_COLUMNS = ("id", "kind", "status", "display_name", "division_code", "data", "content_hash", "created_at",
+                  "updated_at", "retired_at", "successor_ids")
+XREF_COLUMNS = ("source_record_id", "golden_id", "score", "method", "explanation", "linked_at", "run_id")
+PROVENANCE_COLUMNS = ("golden_id", "field", "value", "source_record_id", "partner", "source_id", "fetched_at",
+                      "source_changed_at", "verified_at", "verified_by", "rule")
+EVENT_COLUMNS = ("golden_id", "event", "related_ids", "detail", "run_id", "at")
+REVIEW_COLUMNS = ("kind", "left_key", "right_key", "score", "explanation", "status", "created_at", "run_id")
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def previous_goldens(conn: Connection, rids: Sequence[int]) -> dict[int, str]:
+    """The golden id each of these source records is linked to now."""
+    out: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(rids))):
+        query = select(XREF.c.source_record_id, XREF.c.golden_id).where(XREF.c.source_record_id.in_(chunk))
+        out.update(conn.execute(query).all())
+    return out
+
+
+def all_previous_goldens(conn: Connection, kind: str) -> dict[int, str]:
+    query = select(XREF.c.source_record_id, XREF.c.golden_id).join(GOLDEN, GOLDEN.c.id == XREF.c.golden_id).where(
+        GOLDEN.c.kind == kind)
+    return dict(conn.execute(query).all())
+
+
+def members_of(conn: Connection, golden_ids: Iterable[str]) -> list[int]:
+    out: list[int] = []
+    for chunk in _chunks(sorted(set(golden_ids))):
+        out.extend(conn.execute(select(XREF.c.source_record_id).where(XREF.c.golden_id.in_(chunk))).scalars())
+    return out
+
+
+@dataclass
+class GoldenState:
+    status: str
+    content_hash: str | None
+    created_at: Any
+
+
+def golden_states(conn: Connection, ids: Iterable[str]) -> dict[str, GoldenState]:
+    out: dict[str, GoldenState] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash, GOLDEN.c.created_at).where(
+            GOLDEN.c.id.in_(chunk))
+        for gid, status, digest, created in conn.execute(query):
+            out[gid] = GoldenState(status, digest, created)
+    return out
+
+
+def active_goldens(conn: Connection, kind: str) -> dict[str, GoldenState]:
+    query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash, GOLDEN.c.created_at).where(
+        GOLDEN.c.kind == kind, GOLDEN.c.status == "active")
+    return {gid: GoldenState(s, d, c) for gid, s, d, c in conn.execute(query)}
+
+
+@dataclass
+class GoldenWrite:
+    """Everything one pass writes for one kind."""
+
+    kind: str
+    goldens: list[tuple[str, str | None, str | None, dict[str, Any], str]] = field(default_factory=list)
+    # (id, display name, division code, data, content hash)
+    members: list[list[int]] = field(default_factory=list)  # source record ids per golden, row-aligned
+    xrefs: list[tuple[int, str, float, str, dict[str, Any] | None]] = field(default_factory=list)
+    provenance: list[tuple[Any, ...]] = field(default_factory=list)  # rows in PROVENANCE_COLUMNS order, DB form
+    unlink: list[int] = field(default_factory=list)  # source record ids whose link goes away (withdrawn)
+    retired: dict[str, list[str]] = field(default_factory=dict)
+    events: list[tuple[str, str, list[str], dict[str, Any]]] = field(default_factory=list)
+
+
+def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], *, now: datetime,
+          run_id: str | None) -> None:
+    """Replace the changed golden records, their cross-references and provenance; retire the rest."""
+    cells = Cells(conn.dialect.name)
+    ts, js = cells.ts, cells.json
+    ids = [g[0] for g in out.goldens]
+    replaced = [gid for gid in ids if gid in states]
+    moved = sorted({rid for members in out.members for rid in members} | set(out.unlink))
+    for chunk in _chunks(moved):
+        conn.execute(delete(XREF).where(XREF.c.source_record_id.in_(chunk)))
+    for chunk in _chunks(sorted(set(replaced) | set(out.retired))):
+        conn.execute(delete(XREF).where(XREF.c.golden_id.in_(chunk)))
+    for chunk in _chunks(replaced):
+        conn.execute(delete(PROVENANCE).where(PROVENANCE.c.golden_id.in_(chunk)))
+        conn.execute(delete(GOLDEN).where(GOLDEN.c.id.in_(chunk)))
+    at = ts(now)
+    insert_rows(conn, GOLDEN, GOLDEN_COLUMNS, (
+        (gid, out.kind, "active", name, division, js(data), digest,
+         ts(states[gid].created_at) if gid in states else at, at, None, None)
+        for gid, name, division, data, digest in out.goldens
+    ))
+    insert_rows(conn, XREF, XREF_COLUMNS, (
+        (rid, gid, score, method, js(explanation), at, run_id) for rid, gid, score, method, explanation in out.xrefs
+    ))
+    insert_rows(conn, PROVENANCE, PROVENANCE_COLUMNS, out.provenance)
+    if out.retired:
+        conn.execute(
+            update(GOLDEN).where(GOLDEN.c.id == bindparam("b_id")),
+            [{"b_id": gid, "status": "retired", "retired_at": now, "updated_at": now, "successor_ids": successors or None}
+             for gid, successors in sorted(out.retired.items())],
+        )
+    revived = [gid for gid in ids if gid in states and states[gid].status == "retired"]
+    events = out.events + [(gid, "revived", [], {}) for gid in revived]
+    insert_rows(conn, EVENTS, EVENT_COLUMNS, (
+        (gid, event, js(related or None), js(detail or None), run_id, at) for gid, event, related, detail in events
+    ))
+
+
+def save_model(conn: Connection, kind: str, params: dict[str, Any], *, now: datetime, run_id: str | None) -> None:
+    conn.execute(delete(MODELS).where(MODELS.c.kind == kind))
+    conn.execute(MODELS.insert().values(kind=kind, params=params, trained_at=now, run_id=run_id))
+
+
+def load_model(conn: Connection, kind: str) -> dict[str, Any] | None:
+    return conn.execute(select(MODELS.c.params).where(MODELS.c.kind == kind)).scalar()
+
+
+def add_reviews(conn: Connection, kind: str, items: list[tuple[str, str, float, dict[str, Any]]], existing: set,
+                *, now: datetime, run_id: str | None) -> int:
+    """Queue pairs for a steward; a pair already queued or decided is not queued again."""
+    cells = Cells(conn.dialect.name)
+    fresh = [(kind, a, b, score, cells.json(expl), "open", cells.ts(now), run_id)
+             for a, b, score, expl in items if (a, b) not in existing]
+    insert_rows(conn, REVIEWS, REVIEW_COLUMNS, fresh)
+    return len(fresh)

@@ -1,0 +1,92 @@
+"""Survivorship: which member's value each golden field takes, and the rule that decided it.
+
+Per field the candidates are the non-empty values of the cluster's records, ranked by the field's
+criteria (source priority by partner role, recency at source, completeness of the record) and
+finally by partner and source id, so the choice never depends on input order. The rule recorded in
+the provenance is the first criterion that separated the winner from the runner-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from wushe.resolution.config import ResolutionConfig
+from wushe.resolution.records import SourceFrame
+
+ONLY = "only_source"
+TIEBREAK = "tiebreak"
+_EMPTY = (None, "", [], {})
+
+
+class Survivor:
+    """Chooses golden values for clusters of one source frame.
+
+    Each field rule's full ranking (criteria, then partner and source id) is computed once over all
+    records with numpy; choosing within a cluster is then a look-up of the two best ranks.
+    """
+
+    def __init__(self, src: SourceFrame, config: ResolutionConfig) -> None:
+        self.src = src
+        self.config = config
+        frame = src.frame
+        self.partner = frame["partner"].tolist()
+        updated = frame["updated"]
+        stamps = updated.to_numpy(dtype="datetime64[ns]").view(np.int64) if len(updated) else np.empty(0, np.int64)
+        self.criteria = {
+            "recency": -np.where(updated.isna().to_numpy(), np.iinfo(np.int64).min + 1, stamps),
+            "completeness": -frame["completeness"].to_numpy(dtype=np.int64),
+        }
+        self.tiebreak = np.lexsort((frame["source_id"].to_numpy(dtype=object).astype(str),
+                                    frame["partner"].to_numpy(dtype=object).astype(str))).argsort()
+        self._ranks: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[int], dict[str, list[Any]]]] = {}
+
+    def _priority(self, roles: tuple[str, ...]) -> np.ndarray:
+        rank = {}
+        for partner in set(self.partner):
+            held = self.config.roles.get(partner, ())
+            rank[partner] = min((roles.index(r) for r in held if r in roles), default=len(roles))
+        return np.array([rank[p] for p in self.partner], dtype=np.int64)
+
+    def _ranking(self, order: tuple[str, ...], roles: tuple[str, ...]) -> tuple[list[int], dict[str, list[Any]]]:
+        cached = self._ranks.get((order, roles))
+        if cached is None:
+            columns = {c: (self._priority(roles) if c == "priority" else self.criteria[c]) for c in order}
+            keys = [self.tiebreak] + [columns[c] for c in reversed(order)]
+            rank = np.lexsort(keys).argsort()
+            cached = (rank.tolist(), {c: v.tolist() for c, v in columns.items()})
+            self._ranks[(order, roles)] = cached
+        return cached
+
+    def survive(self, members: Sequence[int]) -> tuple[dict[str, Any], list[tuple[str, Any, int, str]]]:
+        """(golden data, provenance as (field, value, member position, rule)) for one cluster."""
+        payloads = self.src.payloads
+        if len(members) == 1:
+            pos = members[0]
+            data = {k: v for k, v in payloads[pos].items() if v not in _EMPTY}
+            return data, [(k, v, pos, ONLY) for k, v in data.items()]
+        fields = sorted({k for pos in members for k, v in payloads[pos].items() if v not in _EMPTY})
+        data: dict[str, Any] = {}
+        provenance: list[tuple[str, Any, int, str]] = []
+        for name in fields:
+            candidates = [pos for pos in members if payloads[pos].get(name) not in _EMPTY]
+            pos, rule = self._choose(name, candidates)
+            value = payloads[pos][name]
+            data[name] = value
+            provenance.append((name, value, pos, rule))
+        return data, provenance
+
+    def _choose(self, field_name: str, candidates: list[int]) -> tuple[int, str]:
+        if len(candidates) == 1:
+            return candidates[0], ONLY
+        rule = self.config.survivorship.rule(self.src.kind, field_name)
+        order = tuple(c for c in rule.order if c != "priority" or rule.priority)
+        rank, columns = self._ranking(order, rule.priority)
+        first, second = sorted(candidates, key=rank.__getitem__)[:2]
+        for criterion in order:
+            values = columns[criterion]
+            if values[first] != values[second]:
+                label = f"priority:{'>'.join(rule.priority)}" if criterion == "priority" else criterion
+                return first, label
+        return first, TIEBREAK
