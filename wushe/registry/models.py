@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    text,
     JSON,
     BigInteger,
     Boolean,
@@ -120,9 +121,15 @@ class SourceRecord(Base):
     last_seen_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
     last_run_id: Mapped[str | None] = mapped_column(String(40))
+    # changed (new, updated, deleted, withdrawn) since resolution last saw it; resolution clears it.
+    # A durable mark, so a crash between storing and resolving loses no work.
+    pending: Mapped[bool] = mapped_column(Boolean, default=True)
     # source_id leads so a batch's keyed lookup is an index probe per key even before the planner
     # has statistics (with partner first, PostgreSQL scans the whole partner on a first load)
-    __table_args__ = (UniqueConstraint("source_id", "partner", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "partner", "kind"),
+        Index("ix_source_record_pending", "kind", "id", sqlite_where=text("pending"), postgresql_where=text("pending")),
+    )
 
 
 class SourceVersion(Base):

@@ -30,7 +30,7 @@ HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
 CHUNK = 500  # keys per IN (...) lookup; well under every backend's bound-parameter limit
 COLUMNS = ("partner", "kind", "source_id", "stream", "version", "content_hash", "deleted", "payload", "source_updated_at",
-           "fetched_at", "first_seen_at", "changed_at", "last_seen_at", "withdrawn_at", "last_run_id")
+           "fetched_at", "first_seen_at", "changed_at", "last_seen_at", "withdrawn_at", "last_run_id", "pending")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
                    "fetched_at", "recorded_at", "superseded_at", "run_id")
 _JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
@@ -148,7 +148,7 @@ def _write_group(
         if old is None:
             change = "deleted" if deleted else "new"
             fresh.append((partner, kind, source_id, stream, 1, digest, deleted, body.decode(), ts(rec.get("source_updated_at")),
-                          ts(rec.get("fetched_at")), at, at, at, at if deleted else None, run_id))
+                          ts(rec.get("fetched_at")), at, at, at, at if deleted else None, run_id, True))
         elif old.content_hash == digest and (not old.withdrawn or deleted):
             seen.append(old.id)
             tally["unchanged"] += 1
@@ -159,7 +159,8 @@ def _write_group(
                             "content_hash": digest, "deleted": deleted,
                             "payload": payload, "source_updated_at": _as_datetime(rec.get("source_updated_at")),
                             "fetched_at": _as_datetime(rec.get("fetched_at")), "changed_at": now,
-                            "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id})
+                            "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id,
+                            "pending": True})
         tally[change] += 1
         touched.append((partner, kind, source_id, change))
 
@@ -201,5 +202,5 @@ def withdraw_unseen(conn: Connection, partner: str, stream: str, seen_since: dat
     keys = [(partner, kind, source_id, "withdrawn")
             for kind, source_id in conn.execute(select(HEAD.c.kind, HEAD.c.source_id).where(gone))]
     if keys:
-        conn.execute(update(HEAD).where(gone).values(withdrawn_at=now, last_run_id=run_id))
+        conn.execute(update(HEAD).where(gone).values(withdrawn_at=now, last_run_id=run_id, pending=True))
     return keys
