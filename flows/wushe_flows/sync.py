@@ -79,12 +79,16 @@ def sync_partner_task(config: str, partner: str, run_id: str, streams: list[str]
 
 
 @task
-def cross_partner_task(run_id: str) -> dict[str, Any]:
-    """Links between kinds across partners, once every partner is in."""
-    return core.cross_partner_pass(engine(), run_id)
+def resolution_task(run_id: str) -> dict[str, Any]:
+    """Merge what every partner delivered into golden records, and refresh links between kinds."""
+    return core.resolution_pass(engine(), run_id)
 
 
-def _finish(run_id: str, error: str | None = None) -> State:
+def _resolve_and_finish(run_id: str) -> State:
+    """The resolution pass, then the report, its artifact and notifications."""
+    future = resolution_task.submit(run_id)
+    future.wait()
+    error = None if future.state.is_completed() else f"resolution pass: {future.state.message}"
     report: SyncReport = runs.finish_run(engine(), run_id, error=error)
     create_markdown_artifact(report.to_markdown(), key="wushe-sync-report",
                              description=f"wushe sync {report.run_id}: {report.status}")
@@ -118,8 +122,7 @@ def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = Non
             wait(futures)
         finally:
             _slots.pop(run_id, None)
-    cross_partner_task.submit(run_id).result(raise_on_failure=False)
-    return _finish(run_id)
+    return _resolve_and_finish(run_id)
 
 
 def _fan_out(config: str, names: list[str], run_id: str) -> None:
@@ -154,8 +157,7 @@ def sync_partner(partner: str, config: str = "partners.yaml", streams: list[str]
     get_run_logger().info("partner %s finished in state %s", partner, state.type.value)
     if not own_run:  # the nightly run that started this one reports for all partners
         return state
-    cross_partner_task.submit(run_id).result(raise_on_failure=False)
-    return _finish(run_id)
+    return _resolve_and_finish(run_id)
 
 
 @flow(name="wushe-backfill", log_prints=True)
@@ -166,8 +168,7 @@ def backfill(partner: str, since: datetime | None = None, config: str = "partner
     run_id = runs.start_run(engine(), "backfill", flow_run_id=_flow_run_id())
     start = Watermark(since).to_state() if since else {}
     sync_partner_task.with_options(retries=0).submit(config, partner, run_id, None, start).wait()  # state in the report
-    cross_partner_task.submit(run_id).result(raise_on_failure=False)
-    return _finish(run_id)
+    return _resolve_and_finish(run_id)
 
 
 @flow(name="wushe-replay-quarantine", log_prints=True)

@@ -1,10 +1,12 @@
 """Resolution: one golden record per real-world entity, with provenance, stable ids and steward control.
 
-Call :func:`resolve` with the keys a batch write touched (``WriteResult.touched``) inside the
-batch's transaction, and :func:`resolve_all` for the cross-partner pass. See ``resolver.py``.
+The sync calls :func:`resolve_pending` once partners have delivered: it resolves every source
+record stored or withdrawn since the last pass. :func:`resolve` takes explicit keys (steward
+decisions), :func:`resolve_all` re-resolves everything. See ``resolver.py`` and ``pending.py``.
 """
 
 from wushe.resolution.config import ResolutionConfig
+from wushe.resolution.pending import PendingReport, resolve_pending
 from wushe.resolution.resolver import ResolveReport, resolve, resolve_all
 
-__all__ = ["ResolutionConfig", "ResolveReport", "resolve", "resolve_all"]
+__all__ = ["PendingReport", "ResolutionConfig", "ResolveReport", "resolve", "resolve_all", "resolve_pending"]

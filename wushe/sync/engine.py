@@ -51,16 +51,6 @@ ProgressFn = Callable[[Progress], None]
 Guard = Callable[[], AbstractContextManager[Any]]
 
 
-def resolve_touched(conn: Any, touched: list[tuple[str, str, str, str]], run_id: str | None) -> int:
-    """Re-resolve what a batch changed; returns how many source records were merged."""
-    if not touched:
-        return 0
-    from wushe.resolution.resolver import resolve
-
-    report = resolve(conn, touched, run_id=run_id)
-    return sum(k.records for k in report.kinds.values())
-
-
 def sync_stream(
     engine: Engine,
     partner: Partner,
@@ -101,8 +91,7 @@ def sync_stream(
             check.finish(conn)  # the volume gate, before anything is withdrawn
             if stream.full_export:
                 gone = withdraw_unseen(conn, partner.name, stream.name, read_started, run_id=run_id)
-                merged = resolve_touched(conn, gone, run_id)
-                runs.add_counts(conn, stream_run, withdrawn=len(gone), merged=merged)
+                runs.add_counts(conn, stream_run, withdrawn=len(gone))
     except GateFailure as exc:
         status, error = "gated", str(exc)
     except SyncTimeout as exc:
@@ -122,15 +111,15 @@ def sync_stream(
 
 def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str, stream_run: int,
                   check: Any, batch: Batch) -> None:
-    """Validate, store, resolve and move the cursor: all or nothing."""
+    """Validate, store and move the cursor: all or nothing. Stored changes stay marked pending
+    until the resolution pass merges them, so a crash between the two loses nothing."""
     with write_transaction(engine) as conn:
         outcome = check.process(conn, batch)  # raises GateFailure before writing anything
         written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name)
-        merged = resolve_touched(conn, written.touched, run_id)
         c = written.counts
         runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid),
                         quarantined=outcome.quarantine.rejected, new=c.new, updated=c.updated,
-                        unchanged=c.unchanged, withdrawn=c.deleted, merged=merged)
+                        unchanged=c.unchanged, withdrawn=c.deleted)
         runs.save_state(conn, partner.name, stream.name, batch.state, run_id)
 
 
@@ -193,13 +182,32 @@ def run_sync(
     """
     selected = partners.select(names)
     run_id = runs.start_run(engine, trigger)
+    error = None
     with ThreadPoolExecutor(max_workers=partners.settings.concurrency, thread_name_prefix="wushe-sync") as pool:
         jobs = [pool.submit(sync_partner, engine, p, run_id, partners, since=since, progress=progress) for p in selected]
         for future in jobs:
             future.result()
-    report = runs.finish_run(engine, run_id)
+    try:
+        resolution_pass(engine, run_id)
+    except Exception as exc:  # the pending marks stay; the next run resolves them
+        log.exception("resolution pass of run %s failed", run_id)
+        error = f"resolution pass: {type(exc).__name__}: {exc}"
+    report = runs.finish_run(engine, run_id, error=error)
     if notify:
         from wushe.sync.notify import notify_finished
 
         notify_finished(report)
     return report
+
+
+def resolution_pass(engine: Engine, run_id: str | None) -> dict[str, Any]:
+    """Merge every pending source record into golden records (all partners, all kinds) and refresh
+    the links between kinds; credit each stream of the run with the records merged from it."""
+    from wushe.resolution import resolve_pending
+
+    with write_transaction(engine) as conn:
+        report = resolve_pending(conn, run_id=run_id)
+        if run_id:
+            for (partner, stream), merged in report.merged_by_stream().items():
+                runs.credit_merged(conn, run_id, partner, stream, merged)
+    return report.as_dict()

@@ -1,7 +1,7 @@
-"""Quarantine replay as a sync run: re-validate stored rows, stage and merge those that now pass.
+"""Quarantine replay as a sync run: re-validate stored rows, stage those that now pass, merge them.
 
-Ops reach for it after fixing a rule or a crosswalk. Everything happens in one transaction, so a
-replay either lands whole (rows staged, merged and their items marked ``replayed``) or not at all.
+Ops reach for it after fixing a rule or a crosswalk. Staging happens in one transaction (rows
+stored and their items marked ``replayed``, or nothing); the resolution pass then merges them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from wushe.registry.db import write_transaction
 from wushe.registry.sources import write_source_records
 from wushe.sync import runs
-from wushe.sync.engine import resolve_touched
+from wushe.sync.engine import resolution_pass
 
 
 class _DryRun(Exception):
@@ -27,7 +27,6 @@ class ReplayReport:
     passed: int
     new: int
     updated: int
-    merged: int
     still_invalid: int
     superseded: int
     unreadable: int
@@ -52,8 +51,7 @@ def replay_quarantine(engine: Engine, *, partner: str | None = None, ids: Sequen
         with write_transaction(engine) as conn:
             result = replay(conn, check, partner=partner, ids=ids or None, run_id=run_id, by=by)
             written = write_source_records(conn, result.valid, run_id=run_id)
-            merged = resolve_touched(conn, written.touched, run_id)
-            report = ReplayReport(run_id, len(result.valid), written.counts.new, written.counts.updated, merged,
+            report = ReplayReport(run_id, len(result.valid), written.counts.new, written.counts.updated,
                                   result.still_invalid, result.superseded, result.unreadable, dry_run)
             if dry_run:
                 raise _DryRun
@@ -62,7 +60,8 @@ def replay_quarantine(engine: Engine, *, partner: str | None = None, ids: Sequen
     stream_run = runs.start_stream(engine, run_id, partner or "*", "quarantine-replay")
     with write_transaction(engine) as conn:
         runs.add_counts(conn, stream_run, fetched=report.passed + report.still_invalid, valid=report.passed,
-                        quarantined=report.still_invalid, new=report.new, updated=report.updated, merged=merged)
+                        quarantined=report.still_invalid, new=report.new, updated=report.updated)
     runs.finish_stream(engine, stream_run, "succeeded")
+    resolution_pass(engine, run_id)
     runs.finish_run(engine, run_id)
     return report

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from wushe.registry.db import write_transaction
 from wushe.registry.models import StreamRun, StreamState, SyncRun
@@ -67,6 +67,14 @@ def add_counts(conn: Connection, stream_run_id: int, **deltas: int) -> None:
         table = StreamRun.__table__
         conn.execute(update(table).where(table.c.id == stream_run_id).values(
             {k: table.c[k] + v for k, v in deltas.items()}))
+
+
+def credit_merged(conn: Connection, run_id: str, partner: str, stream: str, merged: int) -> None:
+    """Record how many of a stream's records the run's resolution pass merged."""
+    table = StreamRun.__table__
+    latest = select(func.max(table.c.id)).where(table.c.run_id == run_id, table.c.partner == partner,
+                                                table.c.stream == stream).scalar_subquery()
+    conn.execute(update(table).where(table.c.id == latest).values(merged=table.c.merged + merged))
 
 
 def finish_stream(engine: Engine, stream_run_id: int, status: str, *, error: str | None = None,

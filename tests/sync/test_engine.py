@@ -1,0 +1,95 @@
+"""The sync engine: what ops rely on after a night, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.sync.conftest import org_rows, write_csv
+from wushe.config import load_partners
+from wushe.registry.models import CrossReference, GoldenRecord, QuarantineItem, SourceRecord
+from wushe.sync import runs
+from wushe.sync.engine import run_sync, sync_partner
+
+
+def count(engine, query) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(query)
+
+
+def live_sources(engine) -> int:
+    return count(engine, select(func.count()).select_from(SourceRecord).where(SourceRecord.withdrawn_at.is_(None)))
+
+
+def test_a_first_sync_stores_validates_and_merges_everything(registry_engine, partners_file) -> None:
+    report = run_sync(registry_engine, load_partners(partners_file), notify=False)
+    assert report.status == "succeeded", report.to_markdown()
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert (shops.fetched, shops.valid, shops.new, shops.merged) == (20, 20, 20, 20)
+    assert live_sources(registry_engine) == 25
+    assert count(registry_engine, select(func.count()).select_from(CrossReference)) == 25
+    assert count(registry_engine, select(func.count()).select_from(GoldenRecord)) >= 20
+    assert count(registry_engine, select(func.count()).where(SourceRecord.pending.is_(True))) == 0
+
+
+def test_a_second_sync_with_nothing_new_changes_nothing(registry_engine, partners_file) -> None:
+    partners = load_partners(partners_file)
+    run_sync(registry_engine, partners, notify=False)
+    with registry_engine.connect() as conn:
+        golden_before = sorted(conn.execute(select(GoldenRecord.id, GoldenRecord.content_hash)).all())
+    report = run_sync(registry_engine, partners, notify=False)
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert (shops.new, shops.updated, shops.unchanged, shops.withdrawn, shops.merged) == (0, 0, 20, 0, 0)
+    with registry_engine.connect() as conn:
+        assert sorted(conn.execute(select(GoldenRecord.id, GoldenRecord.content_hash)).all()) == golden_before
+
+
+def test_rows_gone_from_a_full_export_are_withdrawn_and_their_golden_records_retired(
+        registry_engine, partners_file, drop) -> None:
+    partners = load_partners(partners_file)
+    run_sync(registry_engine, partners, notify=False)
+    write_csv(drop["shops"], org_rows(18))  # two shops closed
+    report = run_sync(registry_engine, partners, notify=False)
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert shops.withdrawn == 2
+    assert live_sources(registry_engine) == 23
+    retired = count(registry_engine, select(func.count()).where(GoldenRecord.status == "retired"))
+    assert retired == 2
+
+
+def test_a_failing_partner_never_stops_the_others(registry_engine, partners_file, drop) -> None:
+    for f in drop["estates"].iterdir():
+        f.unlink()
+    drop["estates"].rmdir()  # the estates' drop folder is gone
+    report = run_sync(registry_engine, load_partners(partners_file), notify=False)
+    assert report.status == "partial" and report.failed_partners == ["estates"]
+    assert next(s for s in report.streams if s.partner == "shops").status == "succeeded"
+    assert live_sources(registry_engine) == 20
+
+
+def test_too_many_invalid_rows_stop_the_stream_and_commit_nothing_of_the_bad_batch(
+        registry_engine, partners_file, drop) -> None:
+    rows = org_rows(20)
+    for row in rows[7:14]:  # the whole second batch has bad credit codes
+        row[2] = "91440300MA5F000000"
+    write_csv(drop["shops"], rows)
+    report = run_sync(registry_engine, load_partners(partners_file), notify=False)
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert shops.status == "gated" and "invalid" in shops.error
+    # the first batch committed, the bad one left no source rows and no quarantine rows behind
+    with registry_engine.connect() as conn:
+        stored = conn.scalar(select(func.count()).where(SourceRecord.partner == "shops"))
+        quarantined = conn.scalar(select(func.count()).select_from(QuarantineItem))
+    assert stored == 7 and quarantined == 0
+    assert runs.load_state(registry_engine, "shops", "merchants") is not None
+    assert report.failed
+
+
+def test_a_partner_past_its_timeout_stops_at_a_batch_boundary(registry_engine, partners_file, tmp_path) -> None:
+    text = partners_file.read_text(encoding="utf-8").replace("    title: 园岭爱心商家", "    title: 园岭爱心商家\n    timeout_seconds: 0.000001")
+    partners_file.write_text(text, encoding="utf-8")
+    partners = load_partners(partners_file)
+    run_id = runs.start_run(registry_engine, "test")
+    [shops] = sync_partner(registry_engine, partners.get("shops"), run_id, partners)
+    assert shops.status == "timeout" and shops.transient  # worth a retry
+    assert "timeout_seconds" in shops.error and shops.fetched == 7
+    assert runs.load_state(registry_engine, "shops", "merchants") == {}  # a file is read whole or not at all

@@ -1,0 +1,52 @@
+"""Resolving what is pending: every source record stored or withdrawn since resolution last ran.
+
+``write_source_records`` and ``withdraw_unseen`` mark what they change (``source_record.pending``);
+this pass resolves those records (all partners, kinds in dependency order), then clears the marks
+in the same transaction. A crash before the commit leaves the marks, so the next pass does the work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from wushe.registry.models import SourceRecord
+from wushe.resolution.config import ResolutionConfig
+from wushe.resolution.resolver import ORDER, ResolveReport, resolve
+
+HEAD = SourceRecord.__table__
+CHUNK = 500
+
+
+@dataclass
+class PendingReport:
+    resolved: ResolveReport
+    by_stream: Counter[tuple[str, str]] = field(default_factory=Counter)  # (partner, stream) -> records
+
+    def merged_by_stream(self) -> dict[tuple[str, str], int]:
+        return dict(self.by_stream)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kinds": self.resolved.as_dict(), "records": sum(self.by_stream.values())}
+
+
+def resolve_pending(conn: Connection, *, run_id: str | None = None, config: ResolutionConfig | None = None,
+                    kinds: list[str] | None = None) -> PendingReport:
+    """Resolve every pending source record (of ``kinds``, default all) and clear its mark."""
+    wanted = [k for k in ORDER if not kinds or k in kinds]
+    query = select(HEAD.c.id, HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id, HEAD.c.stream).where(
+        HEAD.c.pending.is_(True), HEAD.c.kind.in_(wanted))
+    rows = conn.execute(query).all()
+    report = PendingReport(ResolveReport())
+    if not rows:
+        return report
+    report.resolved = resolve(conn, [(r.partner, r.kind, r.source_id) for r in rows], run_id=run_id, config=config)
+    report.by_stream.update((r.partner, r.stream or "") for r in rows)
+    ids = [r.id for r in rows]
+    clear = update(HEAD).where(HEAD.c.id.in_(bindparam("ids", expanding=True))).values(pending=False)
+    for start in range(0, len(ids), CHUNK):
+        conn.execute(clear, {"ids": ids[start : start + CHUNK]})
+    return report
