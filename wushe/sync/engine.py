@@ -27,6 +27,7 @@ from wushe.errors import ConnectorError, WusheError
 from wushe.registry.db import write_transaction
 from wushe.registry.sources import withdraw_unseen, write_source_records
 from wushe.sync import runs
+from wushe.sync.crashpoints import crash_point
 from wushe.sync.report import StreamReport, SyncReport
 
 log = logging.getLogger("wushe.sync")
@@ -79,8 +80,10 @@ def sync_stream(
     guard = guard or nullcontext
     try:
         for batch in connector.read(partner.config, stream, state):
+            crash_point("batch-read")
             with guard():
                 _commit_batch(engine, partner, stream, run_id, stream_run, check, batch)
+            crash_point("batch-committed")
             fetched += len(batch)
             if progress:
                 progress(Progress(partner.name, stream.name, fetched, "running"))
@@ -92,6 +95,7 @@ def sync_stream(
             if stream.full_export:
                 gone = withdraw_unseen(conn, partner.name, stream.name, read_started, run_id=run_id)
                 runs.add_counts(conn, stream_run, withdrawn=len(gone))
+                crash_point("stream-finishing")
     except GateFailure as exc:
         status, error = "gated", str(exc)
     except SyncTimeout as exc:
@@ -115,7 +119,9 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
     until the resolution pass merges them, so a crash between the two loses nothing."""
     with write_transaction(engine) as conn:
         outcome = check.process(conn, batch)  # raises GateFailure before writing anything
+        crash_point("batch-validated")
         written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name)
+        crash_point("batch-stored")
         c = written.counts
         runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid),
                         quarantined=outcome.quarantine.rejected, new=c.new, updated=c.updated,
@@ -192,6 +198,7 @@ def run_sync(
     except Exception as exc:  # the pending marks stay; the next run resolves them
         log.exception("resolution pass of run %s failed", run_id)
         error = f"resolution pass: {type(exc).__name__}: {exc}"
+    crash_point("run-finishing")
     report = runs.finish_run(engine, run_id, error=error)
     if notify:
         from wushe.sync.notify import notify_finished
@@ -207,6 +214,7 @@ def resolution_pass(engine: Engine, run_id: str | None) -> dict[str, Any]:
 
     with write_transaction(engine) as conn:
         report = resolve_pending(conn, run_id=run_id)
+        crash_point("resolution")
         if run_id:
             for (partner, stream), merged in report.merged_by_stream().items():
                 runs.credit_merged(conn, run_id, partner, stream, merged)

@@ -1,0 +1,39 @@
+"""Named points where a sync can be made to die, to prove that a rerun converges.
+
+Setting ``WUSHE_CRASH_AT=NAME`` (or ``NAME:N`` for the N-th time the point is reached) makes the
+process kill itself with SIGKILL there: no cleanup, no rollback, exactly what a power cut or the
+OOM killer does. Unset, a point costs one dictionary lookup. The crash tests use every point.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections import Counter
+
+POINTS = (
+    "batch-read",  # a batch is read, nothing of it written yet
+    "batch-validated",  # inside the batch transaction: quarantine rows and results written
+    "batch-stored",  # inside the batch transaction: source records written, cursor not yet
+    "batch-committed",  # between two batches
+    "stream-finishing",  # inside the transaction that withdraws what a full export no longer has
+    "resolution",  # inside the resolution pass, before its commit
+    "run-finishing",  # everything committed, the run not yet closed
+)
+
+_hits: Counter[str] = Counter()
+_lock = threading.Lock()
+
+
+def crash_point(name: str) -> None:
+    wanted = os.environ.get("WUSHE_CRASH_AT")
+    if not wanted:
+        return
+    point, _, nth = wanted.partition(":")
+    if point != name:
+        return
+    with _lock:
+        _hits[name] += 1
+        if _hits[name] >= int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
