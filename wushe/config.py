@@ -49,6 +49,9 @@ class PartnerConfig(BaseModel):
     config: dict[str, Any] = Field(default_factory=dict, description="The connector's own settings")
     streams: list[str] | None = Field(None, description="Streams to sync (default: all the connector offers)")
     timeout_seconds: float = Field(1800, gt=0, description="A sync of this partner is cancelled after this long")
+    retry_delays: list[float] | None = Field(
+        None, description="Seconds to wait before each retry after a transient failure (default: settings.retry_delays)"
+    )
     gates: Gates | None = None
     roles: list[str] = Field(
         default_factory=list,
@@ -64,6 +67,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     concurrency: int = Field(4, ge=1, le=64, description="Partners synced at the same time")
     batch_size: int = Field(5000, ge=1, le=200_000, description="Records per batch")
+    retry_delays: list[float] = Field(
+        [30, 120], description="Seconds to wait before each retry of a partner after a transient failure (down, 5xx)"
+    )
     gates: Gates = Field(default_factory=Gates)
 
 
@@ -93,6 +99,9 @@ class Partner:
 
     def gates(self, settings: Settings) -> Gates:
         return self.spec.gates or settings.gates
+
+    def retry_delays(self, settings: Settings) -> list[float]:
+        return self.spec.retry_delays if self.spec.retry_delays is not None else settings.retry_delays
 
 
 class Partners:

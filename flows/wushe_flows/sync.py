@@ -20,7 +20,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from wushe.config import load_partners
+from wushe.config import Partner, Partners, load_partners
 from wushe.registry.db import engine
 from wushe.sync import engine as core
 from wushe.sync import runs
@@ -62,7 +62,7 @@ def _write_guard() -> AbstractContextManager[Any]:
 _slots: dict[str, threading.BoundedSemaphore] = {}
 
 
-@task(retries=2, retry_delay_seconds=[30, 120], retry_condition_fn=_retry_only_transient)
+@task(retry_condition_fn=_retry_only_transient)
 def sync_partner_task(config: str, partner: str, run_id: str, streams: list[str] | None = None,
                       since: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Sync one partner into the registry; fails (and maybe retries) when a stream failed."""
@@ -76,6 +76,13 @@ def sync_partner_task(config: str, partner: str, run_id: str, streams: list[str]
         message = "; ".join(f"{r.stream}: {r.status}: {r.error}" for r in failed)
         raise (TransientPartnerFailure if all(r.transient for r in failed) else PartnerFailure)(message)
     return [vars(r) for r in reports]
+
+
+def _partner_task(partner: Partner, partners: Partners, **options: Any) -> Any:
+    """The partner task with the partner's own timeout and retry delays from the partners file."""
+    delays = partner.retry_delays(partners.settings)
+    return sync_partner_task.with_options(timeout_seconds=partner.spec.timeout_seconds + 60, retries=len(delays),
+                                          retry_delay_seconds=delays or 0, **options)
 
 
 @task
@@ -115,9 +122,7 @@ def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = Non
         _slots[run_id] = threading.BoundedSemaphore(cfg.settings.concurrency)
         try:
             futures = [
-                sync_partner_task.with_options(name=f"sync-{p.name}", timeout_seconds=p.spec.timeout_seconds + 60)
-                .submit(config, p.name, run_id)
-                for p in selected
+                _partner_task(p, cfg, name=f"sync-{p.name}").submit(config, p.name, run_id) for p in selected
             ]
             wait(futures)
         finally:
@@ -149,9 +154,8 @@ def sync_partner(partner: str, config: str = "partners.yaml", streams: list[str]
     """One partner now (a rerun), or one partner of a fanned-out nightly run when ``run_id`` is given."""
     own_run = run_id is None
     run_id = run_id or runs.start_run(engine(), "prefect-partner", flow_run_id=_flow_run_id())
-    partner_cfg = load_partners(config).get(partner)
-    future = sync_partner_task.with_options(timeout_seconds=partner_cfg.spec.timeout_seconds + 60).submit(
-        config, partner, run_id, streams)
+    partners = load_partners(config)
+    future = _partner_task(partners.get(partner), partners).submit(config, partner, run_id, streams)
     future.wait()
     state = future.state
     get_run_logger().info("partner %s finished in state %s", partner, state.type.value)
