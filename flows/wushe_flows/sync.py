@@ -131,17 +131,27 @@ def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = Non
 
 
 def _fan_out(config: str, names: list[str], run_id: str) -> None:
-    """One deployment run per partner, all started at once, then waited for."""
+    """One deployment run per partner, all started at once, then waited for until each finishes."""
+    import asyncio
+
     from prefect.deployments import run_deployment
     from prefect.flow_runs import wait_for_flow_run
+    from prefect.utilities.asyncutils import run_coro_as_sync
 
     started = [
         run_deployment(f"wushe-sync-partner/partner-{name}", timeout=0,
                        parameters={"partner": name, "config": config, "run_id": run_id})
         for name in names
     ]
-    for flow_run_ in started:
-        wait_for_flow_run(flow_run_.id, timeout=None, log_states=True)
+
+    async def wait_all() -> list[Any]:
+        return await asyncio.gather(*(wait_for_flow_run(run.id, timeout=None, log_states=True) for run in started))
+
+    for name, finished in zip(names, run_coro_as_sync(wait_all())):
+        if not finished.state or not finished.state.is_completed():
+            state = finished.state.name if finished.state else "unknown"
+            runs.record_partner_failure(engine(), run_id, name, f"partner run {finished.name} ended {state}: "
+                                        f"{finished.state.message if finished.state else ''}")
 
 
 def _flow_run_id() -> str | None:

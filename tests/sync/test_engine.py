@@ -93,3 +93,12 @@ def test_a_partner_past_its_timeout_stops_at_a_batch_boundary(registry_engine, p
     assert shops.status == "timeout" and shops.transient  # worth a retry
     assert "timeout_seconds" in shops.error and shops.fetched == 7
     assert runs.load_state(registry_engine, "shops", "merchants") == {}  # a file is read whole or not at all
+
+
+def test_a_partner_whose_run_crashed_outside_its_streams_is_reported_failed(registry_engine) -> None:
+    run_id = runs.start_run(registry_engine, "prefect")
+    runs.record_partner_failure(registry_engine, run_id, "merchants", "partner run ended Crashed: worker lost")
+    runs.record_partner_failure(registry_engine, run_id, "merchants", "the same crash, seen again")
+    report = runs.finish_run(registry_engine, run_id)
+    assert report.status != "succeeded" and report.failed_partners == ["merchants"]
+    assert [(s.stream, s.error) for s in report.streams] == [("(run)", "partner run ended Crashed: worker lost")]

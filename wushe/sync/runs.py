@@ -84,6 +84,17 @@ def finish_stream(engine: Engine, stream_run_id: int, status: str, *, error: str
             status=status, finished_at=now(), error=error, gate=gate))
 
 
+def record_partner_failure(engine: Engine, run_id: str, partner: str, message: str) -> None:
+    """A partner's part of a run ended badly outside its streams (its process crashed, its run was
+    cancelled): unless a stream already says why, record it, so the report never shows it as done."""
+    table = StreamRun.__table__
+    with engine.connect() as conn:
+        explained = conn.scalar(select(func.count()).where(
+            table.c.run_id == run_id, table.c.partner == partner, table.c.status != "succeeded"))
+    if not explained:
+        finish_stream(engine, start_stream(engine, run_id, partner, "(run)"), "failed", error=message)
+
+
 def load_state(engine: Engine, partner: str, stream: str) -> dict[str, Any] | None:
     with engine.connect() as conn:
         return conn.scalar(select(StreamState.state).where(StreamState.partner == partner, StreamState.stream == stream))
