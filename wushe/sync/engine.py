@@ -117,8 +117,9 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
                   check: Any, batch: Batch) -> None:
     """Validate, store and move the cursor: all or nothing. Stored changes stay marked pending
     until the resolution pass merges them, so a crash between the two loses nothing."""
+    validated = check.validate(batch)  # outside the transaction: it needs no database
     with write_transaction(engine) as conn:
-        outcome = check.process(conn, batch)  # raises GateFailure before writing anything
+        outcome = check.record(conn, validated)  # raises GateFailure before writing anything
         crash_point("batch-validated")
         written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name)
         crash_point("batch-stored")

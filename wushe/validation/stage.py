@@ -13,7 +13,9 @@ with engine.begin() as conn:
 
 ``process`` validates first and checks the gates before writing anything; only then does it write
 the quarantine rows and the validation results, on the caller's connection, so they commit or
-roll back with the batch's merge. Nothing here knows about Prefect.
+roll back with the batch's merge. The sync engine calls its two halves apart: ``validate`` before
+the write transaction (the suite needs no database, and other partners can commit meanwhile),
+``record`` inside it. Nothing here knows about Prefect.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ class BatchOutcome:
     valid: list[Record]  # stage these: every error-tier rule passed (flagged rows included)
     quarantine: QuarantineCounts
     report: Any  # the validator's BatchReport
+
+
+@dataclass
+class Validated:
+    """A batch the suite has run on, not yet gated or written."""
+
+    report: Any  # the validator's BatchReport
+    rows: int  # rows read, unreadable ones included
+    unreadable: list[Unreadable]
 
 
 @dataclass
@@ -85,13 +96,23 @@ class StreamValidation:
 
         Raises :class:`GateFailure` before writing anything when a gate fails.
         """
+        return self.record(conn, self.validate(batch, unreadable=unreadable), now=now)
+
+    def validate(self, batch: Batch | Sequence[Record], *, unreadable: Sequence[Unreadable] = ()) -> Validated:
+        """Run the suite on a batch; touches no database, so it can run before the write transaction."""
         if isinstance(batch, Batch):
             records, unreadable = batch.records, [*batch.unreadable, *unreadable]
         else:
             records = list(batch)
-        report = self.validator.validate(records, self.kind)
+        return Validated(self.validator.validate(records, self.kind), len(records) + len(unreadable), list(unreadable))
+
+    def record(self, conn: Connection, validated: Validated, *, now: datetime | None = None) -> BatchOutcome:
+        """Apply the gates to a validated batch, then write its quarantine rows and results (no commit).
+
+        Raises :class:`GateFailure` before writing anything when a gate fails.
+        """
+        report, rows, unreadable = validated.report, validated.rows, validated.unreadable
         rejected = len(report.rejected)
-        rows = len(records) + len(unreadable)
         violations = [v for v in (
             gate_checks.invalid_share(self.tally.quarantined + rejected + len(unreadable), self.tally.fetched + rows,
                                       self.gates),
