@@ -83,3 +83,12 @@ def society_of(org_type: str | None) -> str | None:
 
     types = taxonomy("org_types")
     return types.terms[org_type].extra.get("society") if org_type in types else None
+
+
+def package_words(package: str, resource: str = "words.json") -> dict[str, dict[str, str]]:
+    """A connector package's word tables (its crosswalk and the partner's own labels), shipped as
+    JSON data in the package so the words can be revised without touching code."""
+    import json
+    from importlib.resources import files
+
+    return json.loads(files(package).joinpath(resource).read_text(encoding="utf-8"))

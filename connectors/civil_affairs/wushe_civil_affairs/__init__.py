@@ -1,0 +1,1 @@
+from wushe import hookimpl
