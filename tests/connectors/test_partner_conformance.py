@@ -27,13 +27,13 @@ def connector_case(request, partner_sandbox, tmp_path):
         sandbox = partner_sandbox("clean", civil_url=url)
     else:
         sandbox = partner_sandbox("clean")
-    config = partner_config(sandbox, partner, batch_size=7 if partner != "property_files" else 2)
+    config = partner_config(sandbox, partner, batch_size=20 if partner != "property_files" else 2)
     if partner == "charity_fund":
         source, bad = RestSource(sandbox, partner), config | {"token": "not-the-token"}
-        config["page_size"] = 5
+        config["page_size"] = 8
     elif partner == "merchants":
         source, bad = RestSource(sandbox, partner), config | {"base_url": "http://127.0.0.1:9/open", "retries": 0}
-        config["page_size"] = 5
+        config["page_size"] = 8
     elif partner == "property_files":
         source, bad = PropertySource(sandbox), config | {"folder": str(tmp_path / "nowhere")}
     else:
