@@ -76,3 +76,26 @@ def test_night_one_read_from_night_zero_states_brings_exactly_the_changes(partne
     tombstones = {k for k in changed if night1[k]["deleted"]}
     assert {k for k, r in second.items() if r["deleted"]} == tombstones
     assert tombstones or partner == "charity_fund", "the bureau deletes some rows every night"  # the fund's first are on night 2
+
+
+@pytest.mark.slow
+def test_the_sandbox_partners_file_syncs_all_four_into_a_registry(partner_sandbox, tmp_path):
+    from wushe.config import load_partners
+    from wushe.registry.db import make_engine
+    from wushe.registry.migrate import upgrade
+    from wushe.sync.engine import run_sync
+
+    sandbox = partner_sandbox("night0")
+    partners = load_partners(sandbox.partners_file)
+    for partner in partners:
+        connector = partner.connector()
+        result = connector.check(partner.config)
+        assert result.ok, result.message
+    engine = make_engine(f"sqlite:///{tmp_path / 'registry.db'}")
+    try:
+        upgrade(engine)
+        report = run_sync(engine, partners, notify=False)
+    finally:
+        engine.dispose()
+    assert not report.failed, report.to_markdown()
+    assert {s.partner for s in report.streams} == set(PARTNERS)

@@ -107,7 +107,8 @@ class Sandbox:
             server = MerchantsServer(self.folder, self.ports[name], faults=self.faults[name], rate=self.rate,
                                      burst=self.burst)
         self.ports[name] = server.port
-        threading.Thread(target=server.serve_forever, name=f"sandbox-{name}", daemon=True).start()
+        # a short poll keeps stop() quick (shutdown waits for the loop to look)
+        threading.Thread(target=server.serve_forever, args=(0.05,), name=f"sandbox-{name}", daemon=True).start()
         self.servers[name] = server
 
     def _stop_server(self, name: str) -> None:
