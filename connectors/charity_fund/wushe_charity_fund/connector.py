@@ -21,13 +21,13 @@ from typing import Any, Iterator
 
 from pydantic import Field, SecretStr, model_validator
 
-from wushe.connector import Batch, CheckResult, Connector, Stream
-from wushe.errors import ConnectorError
+from wushe.connector import Batch, Stream
 from wushe.toolkit.auth import BearerAuth
 from wushe.toolkit.dates import zone
-from wushe.toolkit.http import HttpClient, HttpSettings
+from wushe.toolkit.connector import PartnerConnector
+from wushe.toolkit.http import ClientCache, HttpSettings
 from wushe.toolkit.incremental import CursorTracker
-from wushe.toolkit.pagination import CursorPagination, page_rows
+from wushe.toolkit.pagination import CursorPagination, page_rows, records_at
 from wushe.toolkit.prefetch import prefetched
 from wushe.toolkit.reading import CodedMapper, RecordMaker, batches, expect_rows
 from wushe_charity_fund.mapping import FIELDS, PAYLOADS
@@ -53,7 +53,7 @@ class CharityFundConfig(HttpSettings):
         return self
 
 
-class CharityFundConnector(Connector):
+class CharityFundConnector(PartnerConnector):
     """The community charity fund (园岭社区基金会): organisations, funds, donations and wishes."""
 
     name = "charity_fund"
@@ -62,44 +62,20 @@ class CharityFundConnector(Connector):
 
     def __init__(self, partner: str) -> None:
         super().__init__(partner)
-        self._client: HttpClient | None = None
-        self._settings: CharityFundConfig | None = None
-
-    def client(self, config: CharityFundConfig) -> HttpClient:
-        """One HTTP session per connector instance (a new one when the settings change)."""
-        if self._client is None or self._settings != config:
-            if self._client is not None:
-                self._client.close()
-            self._client = HttpClient(config, partner=self.partner)
-            self._settings = config
-        return self._client
+        self.client = ClientCache(partner)
 
     def streams(self, config: Any) -> list[Stream]:
         return [Stream(name, PAYLOADS[name][0], primary_key="id", cursor_field="updatedAt", description=text)
                 for name, text in STREAMS.items()]
 
-    def check(self, config: CharityFundConfig) -> CheckResult:
+    def check_source(self, config: CharityFundConfig) -> str:
         client = self.client(config)
-        seen = []
-        try:
-            for name in STREAMS:
-                response = client.get_json(name, {"limit": 1}, expected=f"the fund's {name}")
-                if not isinstance(response.data, dict) or not isinstance(response.data.get("data"), list):
-                    raise client.error("expected a JSON object with a 'data' list", location=response.url, transient=False)
-                seen.append(name)
-        except ConnectorError as exc:
-            return CheckResult(False, str(exc.bind(partner=self.partner)))
-        return CheckResult(True, f"the fund's API answers for {', '.join(seen)}")
+        for name in STREAMS:
+            response = client.get_json(name, {"limit": 1}, expected=f"the fund's {name}")
+            records_at(client, response, "data", f"the fund's {name}")
+        return f"the fund's API answers for {', '.join(STREAMS)}"
 
-    def read(self, config: CharityFundConfig, stream: Stream, state: dict[str, Any] | None) -> Iterator[Batch]:
-        try:
-            yield from self._read(config, stream.name, state)
-        except ConnectorError as exc:
-            raise exc.bind(partner=self.partner, stream=stream.name) from None
-
-    def _read(self, config: CharityFundConfig, name: str, state: dict[str, Any] | None) -> Iterator[Batch]:
-        if name not in PAYLOADS:
-            raise ConnectorError(f"no stream {name!r}; the fund has {', '.join(STREAMS)}")
+    def read_stream(self, config: CharityFundConfig, name: str, state: dict[str, Any] | None) -> Iterator[Batch]:
         client = self.client(config)
         kind, build = PAYLOADS[name]
         tz = zone(TIMEZONE)

@@ -19,8 +19,9 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from wushe.connector import Batch, CheckResult, Connector, Stream
+from wushe.connector import Batch, Stream
 from wushe.errors import ConnectorError
+from wushe.toolkit.connector import PartnerConnector
 from wushe.toolkit.dates import zone
 from wushe.toolkit.incremental import CursorTracker
 from wushe.toolkit.reading import CodedMapper, RecordMaker, batches, expect_rows
@@ -41,7 +42,7 @@ class CivilAffairsConfig(BaseModel):
     batch_size: int = Field(5000, ge=1, le=200_000, description="Records per batch")
 
 
-class CivilAffairsConnector(Connector):
+class CivilAffairsConnector(PartnerConnector):
     """The civil-affairs bureau (民政局): organisations, volunteers, subsidy programmes and needs."""
 
     name = "civil_affairs"
@@ -55,31 +56,20 @@ class CivilAffairsConnector(Connector):
         return [Stream(table, kind, primary_key="id", cursor_field=CURSOR, description=text)
                 for table, (kind, _, text) in PAYLOADS.items()]
 
-    def check(self, config: CivilAffairsConfig) -> CheckResult:
+    def check_source(self, config: CivilAffairsConfig) -> str:
+        source = self.source(config)
         try:
-            source = self.source(config)
-            try:
-                source.ping()
-                for table, columns in COLUMNS.items():
-                    try:
-                        source.check_columns(source.select(table, None), [*STAMPS, *columns])
-                    except ConnectorError as exc:
-                        raise exc.bind(stream=table) from None
-            finally:
-                source.close()
-        except ConnectorError as exc:
-            return CheckResult(False, str(exc.bind(partner=self.partner)))
-        return CheckResult(True, f"connected to {source.location}; {len(COLUMNS)} tables have the expected columns")
+            source.ping()
+            for table, columns in COLUMNS.items():
+                try:
+                    source.check_columns(source.select(table, None), [*STAMPS, *columns])
+                except ConnectorError as exc:
+                    raise exc.bind(stream=table) from None
+        finally:
+            source.close()
+        return f"connected to {source.location}; {len(COLUMNS)} tables have the expected columns"
 
-    def read(self, config: CivilAffairsConfig, stream: Stream, state: dict[str, Any] | None) -> Iterator[Batch]:
-        try:
-            yield from self._read(config, stream.name, state)
-        except ConnectorError as exc:
-            raise exc.bind(partner=self.partner, stream=stream.name) from None
-
-    def _read(self, config: CivilAffairsConfig, table: str, state: dict[str, Any] | None) -> Iterator[Batch]:
-        if table not in PAYLOADS:
-            raise ConnectorError(f"no stream {table!r}; the bureau's tables are {', '.join(PAYLOADS)}")
+    def read_stream(self, config: CivilAffairsConfig, table: str, state: dict[str, Any] | None) -> Iterator[Batch]:
         kind, build, what = PAYLOADS[table]
         maker = RecordMaker(self.partner, CodedMapper(kind, build), id_column=KEY, updated_at=CURSOR, tz=zone(TIMEZONE),
                             deleted=lambda row: str(row.get("del_flag")) == "1")

@@ -29,7 +29,7 @@ from pydantic import Field
 
 from wushe.connector import Batch
 from wushe.toolkit.dates import zone
-from wushe.toolkit.http import HttpClient, HttpSettings
+from wushe.toolkit.http import ClientCache, HttpSettings
 from wushe.toolkit.incremental import CursorTracker
 from wushe.toolkit.pagination import PagePagination, Pagination, page_rows, records_at
 from wushe.toolkit.prefetch import prefetched
@@ -67,17 +67,7 @@ class RestConnector(DeclarativeConnector):
 
     def __init__(self, partner: str) -> None:
         super().__init__(partner)
-        self._client: HttpClient | None = None
-        self._client_settings: RestConfig | None = None
-
-    def client(self, config: RestConfig) -> HttpClient:
-        """The connector instance's one HTTP session (a new one only if the settings change)."""
-        if self._client is None or self._client_settings != config:
-            if self._client is not None:
-                self._client.close()
-            self._client = HttpClient(config, partner=self.partner)
-            self._client_settings = config
-        return self._client
+        self.client = ClientCache(partner)
 
     def check_source(self, config: RestConfig) -> str:
         client = self.client(config)

@@ -20,11 +20,12 @@ from typing import Any, Iterator
 
 from pydantic import Field
 
-from wushe.connector import Batch, CheckResult, Connector, Stream
-from wushe.errors import ConnectorError
+from wushe.connector import Batch, Stream
 from wushe.toolkit.dates import zone
-from wushe.toolkit.http import HttpClient, HttpSettings
+from wushe.toolkit.connector import PartnerConnector
+from wushe.toolkit.http import ClientCache, HttpSettings
 from wushe.toolkit.pagination import PagePagination, page_rows, records_at
+from wushe.toolkit.paths import get_path
 from wushe.toolkit.prefetch import prefetched
 from wushe.toolkit.reading import CodedMapper, RecordMaker, batches, expect_rows
 from wushe_merchants.mapping import FIELDS, KEYS, KINDS, PAYLOADS
@@ -40,7 +41,7 @@ class MerchantsConfig(HttpSettings):
     allow_empty: bool = Field(False, description="Accept a listing with no records (else it is an error: it would withdraw everything)")
 
 
-class MerchantsConnector(Connector):
+class MerchantsConnector(PartnerConnector):
     """The caring merchants' alliance (爱心商家): shops and their services."""
 
     name = "merchants"
@@ -49,44 +50,22 @@ class MerchantsConnector(Connector):
 
     def __init__(self, partner: str) -> None:
         super().__init__(partner)
-        self._client: HttpClient | None = None
-        self._settings: MerchantsConfig | None = None
-
-    def client(self, config: MerchantsConfig) -> HttpClient:
-        """One HTTP session per connector instance (a new one when the settings change)."""
-        if self._client is None or self._settings != config:
-            if self._client is not None:
-                self._client.close()
-            self._client = HttpClient(config, partner=self.partner)
-            self._settings = config
-        return self._client
+        self.client = ClientCache(partner)
 
     def streams(self, config: Any) -> list[Stream]:
         return [Stream(name, KINDS[name], primary_key=KEYS[name], full_export=True, description=text)
                 for name, text in STREAMS.items()]
 
-    def check(self, config: MerchantsConfig) -> CheckResult:
+    def check_source(self, config: MerchantsConfig) -> str:
         client = self.client(config)
         seen = []
-        try:
-            for name in STREAMS:
-                response = client.get_json(name, {"page": 1, "size": 1}, expected=f"the merchants' {name}")
-                records_at(client, response, RECORDS_PATH, f"the merchants' {name}")
-                total = response.data.get("data", {}).get("total") if isinstance(response.data, dict) else None
-                seen.append(f"{name}: {total} listed")
-        except ConnectorError as exc:
-            return CheckResult(False, str(exc.bind(partner=self.partner)))
-        return CheckResult(True, "; ".join(seen))
+        for name in STREAMS:
+            response = client.get_json(name, {"page": 1, "size": 1}, expected=f"the merchants' {name}")
+            records_at(client, response, RECORDS_PATH, f"the merchants' {name}")
+            seen.append(f"{name}: {get_path(response.data, 'data.total')} listed")
+        return "; ".join(seen)
 
-    def read(self, config: MerchantsConfig, stream: Stream, state: dict[str, Any] | None) -> Iterator[Batch]:
-        try:
-            yield from self._read(config, stream.name)
-        except ConnectorError as exc:
-            raise exc.bind(partner=self.partner, stream=stream.name) from None
-
-    def _read(self, config: MerchantsConfig, name: str) -> Iterator[Batch]:
-        if name not in PAYLOADS:
-            raise ConnectorError(f"no stream {name!r}; the merchants have {', '.join(STREAMS)}")
+    def read_stream(self, config: MerchantsConfig, name: str, state: dict[str, Any] | None) -> Iterator[Batch]:
         client = self.client(config)
         maker = RecordMaker(self.partner, CodedMapper(KINDS[name], PAYLOADS[name]), id_column=KEYS[name],
                             updated_at="updated_at", tz=zone(TIMEZONE))

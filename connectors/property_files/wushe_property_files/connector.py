@@ -24,8 +24,9 @@ from typing import Any, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wushe.connector import Batch, CheckResult, Connector, Stream, Unreadable
+from wushe.connector import Batch, Stream, Unreadable
 from wushe.errors import ConnectorError
+from wushe.toolkit.connector import PartnerConnector
 from wushe.toolkit.dates import zone
 from wushe.toolkit.files import find_files
 from wushe.toolkit.reading import CodedMapper, RecordMaker, batches, expect_rows
@@ -56,7 +57,7 @@ class PropertyFilesConfig(BaseModel):
     allow_empty: bool = Field(False, description="Accept an export with no rows (else it is an error: it would withdraw everything)")
 
 
-class PropertyFilesConnector(Connector):
+class PropertyFilesConnector(PartnerConnector):
     """Property-management companies (物业): venues and repair services from their daily files."""
 
     name = "property_files"
@@ -66,27 +67,16 @@ class PropertyFilesConnector(Connector):
     def streams(self, config: Any) -> list[Stream]:
         return [Stream(name, "resource", primary_key="id", full_export=True, description=text) for name, text in STREAMS.items()]
 
-    def check(self, config: PropertyFilesConfig) -> CheckResult:
+    def check_source(self, config: PropertyFilesConfig) -> str:
         seen = []
-        try:
-            for company in config.companies:
-                files = _latest(config.folder, company)
-                for stream in (*STREAMS, "buildings"):
-                    next(iter(_rows(files, company, stream)), None)  # the header is found and complete
-                seen.append(f"{company.name}: {', '.join(p.name for p in sorted(set(files.values())))}")
-        except ConnectorError as exc:
-            return CheckResult(False, str(exc.bind(partner=self.partner)))
-        return CheckResult(True, "; ".join(seen))
+        for company in config.companies:
+            files = _latest(config.folder, company)
+            for stream in (*STREAMS, "buildings"):
+                next(iter(_rows(files, company, stream)), None)  # the header is found and complete
+            seen.append(f"{company.name}: {', '.join(p.name for p in sorted(set(files.values())))}")
+        return "; ".join(seen)
 
-    def read(self, config: PropertyFilesConfig, stream: Stream, state: dict[str, Any] | None) -> Iterator[Batch]:
-        try:
-            yield from self._read(config, stream.name)
-        except ConnectorError as exc:
-            raise exc.bind(partner=self.partner, stream=stream.name) from None
-
-    def _read(self, config: PropertyFilesConfig, name: str) -> Iterator[Batch]:
-        if name not in STREAMS:
-            raise ConnectorError(f"no stream {name!r}; the property companies' streams are {', '.join(STREAMS)}")
+    def read_stream(self, config: PropertyFilesConfig, name: str, state: dict[str, Any] | None) -> Iterator[Batch]:
         maker = RecordMaker(self.partner, CodedMapper("resource", lambda row: resource(name, row)), id_column="id",
                             updated_at="updated", tz=zone(TIMEZONE))
         rows = (row for company in config.companies for row in _joined(config.folder, company, name))
