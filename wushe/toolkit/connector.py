@@ -10,9 +10,8 @@ from wushe.connector import Batch, CheckResult, Connector, Stream
 from wushe.errors import ConnectorError
 
 
-class PartnerConnector(Connector):
-    """Subclasses write :meth:`check_source` and :meth:`read_stream`; ConnectorErrors raised there
-    get the partner and stream filled in."""
+class SourceChecked(Connector):
+    """``check`` runs :meth:`check_source` and turns its ConnectorError into a failed result."""
 
     def check(self, config: Any) -> CheckResult:
         try:
@@ -20,6 +19,15 @@ class PartnerConnector(Connector):
         except ConnectorError as exc:
             return CheckResult(False, str(exc.bind(partner=self.partner)))
         return CheckResult(True, message)
+
+    @abstractmethod
+    def check_source(self, config: Any) -> str:
+        """Reach the partner and look at each stream; returns what was seen, raises ConnectorError."""
+
+
+class PartnerConnector(SourceChecked):
+    """Subclasses write :meth:`check_source` and :meth:`read_stream`; ConnectorErrors raised there
+    get the partner and stream filled in."""
 
     def read(self, config: Any, stream: Stream, state: dict[str, Any] | None) -> Iterator[Batch]:
         names = [s.name for s in self.streams(config)]
@@ -29,10 +37,6 @@ class PartnerConnector(Connector):
             yield from self.read_stream(config, stream.name, state)
         except ConnectorError as exc:
             raise exc.bind(partner=self.partner, stream=stream.name) from None
-
-    @abstractmethod
-    def check_source(self, config: Any) -> str:
-        """Reach the partner and look at each stream; returns what was seen, raises ConnectorError."""
 
     @abstractmethod
     def read_stream(self, config: Any, name: str, state: dict[str, Any] | None) -> Iterator[Batch]:
