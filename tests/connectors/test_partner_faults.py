@@ -120,6 +120,13 @@ def test_property_files_not_delivered_is_an_error(partner_sandbox):
     assert str(sandbox.drop_folder) in str(error) and "expected" in str(error)
 
 
+def test_property_files_older_than_allowed_are_an_error(partner_sandbox):
+    sandbox = partner_sandbox()
+    assert read(sandbox, "property_files", max_age_days=None)
+    error = read_error(sandbox, "property_files", max_age_days=1)
+    assert "not delivered" in str(error) and "max_age_days" in str(error)
+
+
 def test_an_undecodable_csv_line_comes_back_unreadable_and_the_rest_arrives(partner_sandbox):
     sandbox = partner_sandbox("night0")
     clean = read(sandbox, "property_files", "repairs")

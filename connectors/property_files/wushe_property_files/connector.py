@@ -19,6 +19,7 @@ service missing from it has been withdrawn. Earlier days' files may stay in the 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal
 
@@ -55,6 +56,10 @@ class PropertyFilesConfig(BaseModel):
     companies: list[Company] = Field(min_length=1, description="The exporting companies")
     batch_size: int = Field(5000, ge=1, le=200_000, description="Records per batch")
     allow_empty: bool = Field(False, description="Accept an export with no rows (else it is an error: it would withdraw everything)")
+    max_age_days: int | None = Field(
+        None, ge=0, description="The newest day's files may be at most this many days old (by the date in their names); "
+        "older is an error: the day's files were not delivered. Default: any age"
+    )
 
 
 class PropertyFilesConnector(PartnerConnector):
@@ -70,7 +75,7 @@ class PropertyFilesConnector(PartnerConnector):
     def check_source(self, config: PropertyFilesConfig) -> str:
         seen = []
         for company in config.companies:
-            files = _latest(config.folder, company)
+            files = _latest(config, company)
             for stream in (*STREAMS, "buildings"):
                 next(iter(_rows(files, company, stream)), None)  # the header is found and complete
             seen.append(f"{company.name}: {', '.join(p.name for p in sorted(set(files.values())))}")
@@ -79,7 +84,7 @@ class PropertyFilesConnector(PartnerConnector):
     def read_stream(self, config: PropertyFilesConfig, name: str, state: dict[str, Any] | None) -> Iterator[Batch]:
         maker = RecordMaker(self.partner, CodedMapper("resource", lambda row: resource(name, row)), id_column="id",
                             updated_at="updated", tz=zone(TIMEZONE))
-        rows = (row for company in config.companies for row in _joined(config.folder, company, name))
+        rows = (row for company in config.companies for row in _joined(config, company, name))
         read = batches(rows, maker, tracker=None, batch_size=config.batch_size)
         if not config.allow_empty:
             read = expect_rows(read, lambda: ConnectorError(
@@ -88,8 +93,20 @@ class PropertyFilesConnector(PartnerConnector):
         yield from read
 
 
-def _latest(folder: str, company: Company) -> dict[str, Path]:
+def _latest(config: PropertyFilesConfig, company: Company) -> dict[str, Path]:
     """The company's newest day of files: stream → file (one workbook for all three with XLSX)."""
+    files = _newest_day(config.folder, company)
+    day = DAY.search(files["venues"].name).group(1)  # type: ignore[union-attr]
+    if config.max_age_days is not None:
+        age = (datetime.now(zone(TIMEZONE)).date() - datetime.strptime(day, "%Y%m%d").date()).days
+        if age > config.max_age_days:
+            raise ConnectorError(f"{company.name}'s newest files are of {day}, {age} days old; expected files at most "
+                                 f"{config.max_age_days} days old (max_age_days): the day's export was not delivered",
+                                 location=config.folder)
+    return files
+
+
+def _newest_day(folder: str, company: Company) -> dict[str, Path]:
     if company.format == "xlsx":
         files = [p for p in find_files(folder, f"{company.name}_*.xlsx", "all") if DAY.search(p.name)]
         if not files:
@@ -123,9 +140,9 @@ def _rows(files: dict[str, Path], company: Company, stream: str) -> Iterator[Row
         yield row
 
 
-def _joined(folder: str, company: Company, stream: str) -> Iterator[Row | Unreadable]:
+def _joined(config: PropertyFilesConfig, company: Company, stream: str) -> Iterator[Row | Unreadable]:
     """A stream's rows of one company with the community code (from its 楼栋 table) and provider."""
-    files = _latest(folder, company)
+    files = _latest(config, company)
     places: dict[tuple[str, str], str] = {}
     for row in _rows(files, company, "buildings"):
         if isinstance(row, Unreadable):
