@@ -59,8 +59,9 @@ class RestSource:
             template["updated_at"] = updated
         return template
 
-    def add_records(self, stream: str, count: int) -> None:
-        self._append(stream, [self._new(stream, LATER.format(self.added + i)) for i in range(count)])
+    def add_records(self, stream: str, count: int, *, tied: bool = False) -> None:
+        """``count`` new rows, each changed later than the last (or all at one time: ``tied``)."""
+        self._append(stream, [self._new(stream, LATER.format(0 if tied else self.added + i)) for i in range(count)])
 
     def add_malformed(self, stream: str) -> None:
         self._append(stream, [self._new(stream, NOT_A_TIME)])
@@ -114,9 +115,10 @@ class CivilSource:
             conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + c for c in row)})"), row)
         self.added += 1
 
-    def add_records(self, table: str, count: int) -> None:
+    def add_records(self, table: str, count: int, *, tied: bool = False) -> None:
+        """``count`` new rows, each changed later than the last (or all at one time: ``tied``)."""
         for i in range(count):
-            self._insert(table, LATER.format(self.added + i))
+            self._insert(table, LATER.format(0 if tied else self.added + i))
 
     def add_malformed(self, table: str) -> None:
         self._insert(table, NOT_A_TIME)

@@ -99,3 +99,26 @@ def test_the_sandbox_partners_file_syncs_all_four_into_a_registry(partner_sandbo
         engine.dispose()
     assert not report.failed, report.to_markdown()
     assert {s.partner for s in report.streams} == set(PARTNERS)
+
+
+@pytest.mark.parametrize("partner, stream", [("charity_fund", "funds"), ("civil_affairs", "t_fwxq")])
+def test_rows_sharing_a_cursor_value_across_a_batch_boundary_are_neither_lost_nor_doubled(partner, stream, partner_sandbox):
+    from collections import Counter
+
+    from tests.connectors.partner_sources import CivilSource, RestSource
+
+    sandbox = partner_sandbox("night0")
+    source = RestSource(sandbox, partner) if partner == "charity_fund" else CivilSource(f"sqlite:///{sandbox.civil_sqlite}")
+    source.add_records(stream, 4, tied=True)
+    connector = connectors()[partner](partner)
+    config = connector.parse_config(partner_config(sandbox, partner, batch_size=1), partner=partner)
+    target = next(s for s in connector.streams(config) if s.name == stream)
+    batches = [b for b in connector.read(config, target, None) if b.records]
+    times = Counter(b.records[0]["source_updated_at"] for b in batches)
+    assert max(times.values()) == 4
+    everything = [b.records[0]["source_id"] for b in batches]
+    for i, batch in enumerate(batches[:-1]):
+        if times[batch.records[0]["source_updated_at"]] < 2:
+            continue  # only boundaries inside a group of equal times are of interest here
+        rest = [r["source_id"] for b in connector.read(config, target, batch.state) for r in b.records]
+        assert everything[: i + 1] + rest == everything
