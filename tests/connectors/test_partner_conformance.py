@@ -4,15 +4,15 @@ simulators on loopback, the drop folder and the database (SQLite, and MariaDB)."
 from __future__ import annotations
 
 import pytest
+from wushe_charity_fund import CharityFundConnector
+from wushe_civil_affairs import CivilAffairsConnector
+from wushe_merchants import MerchantsConnector
+from wushe_property_files import PropertyFilesConnector
 
 from tests.connectors.partner_configs import partner_config
 from tests.connectors.partner_sources import CivilSource, PropertySource, RestSource
 from wushe.sandbox.up import sqlite_readonly_url
 from wushe.testing import ConnectorCase, ConnectorConformance
-from wushe_charity_fund import CharityFundConnector
-from wushe_civil_affairs import CivilAffairsConnector
-from wushe_merchants import MerchantsConnector
-from wushe_property_files import PropertyFilesConnector
 
 CONNECTORS = {"charity_fund": CharityFundConnector, "merchants": MerchantsConnector,
               "property_files": PropertyFilesConnector, "civil_affairs": CivilAffairsConnector}

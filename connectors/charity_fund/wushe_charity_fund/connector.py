@@ -23,8 +23,8 @@ from pydantic import Field, SecretStr, model_validator
 
 from wushe.connector import Batch, Stream
 from wushe.toolkit.auth import BearerAuth
-from wushe.toolkit.dates import zone
 from wushe.toolkit.connector import PartnerConnector
+from wushe.toolkit.dates import zone
 from wushe.toolkit.http import ClientCache, HttpSettings
 from wushe.toolkit.incremental import CursorTracker
 from wushe.toolkit.pagination import CursorPagination, page_rows, records_at
@@ -42,13 +42,17 @@ TIMEZONE = "Asia/Shanghai"
 
 
 class CharityFundConfig(HttpSettings):
-    token: SecretStr = Field(min_length=4, description="The fund's API token, sent as a bearer token; write it as ${ENV_VAR}")
+    token: SecretStr | None = Field(
+        None, min_length=4, description="The fund's API token, sent as a bearer token; write it as ${ENV_VAR} (or give auth)"
+    )
     page_size: int = Field(500, ge=1, le=1000, description="Records per request (the API's limit, 1–1000)")
     batch_size: int = Field(5000, ge=1, le=200_000, description="Records per batch")
 
     @model_validator(mode="after")
     def _bearer(self) -> CharityFundConfig:
         if self.auth is None:
+            if self.token is None:
+                raise ValueError("give the fund's token (or an auth section)")
             self.auth = BearerAuth(token=self.token)
         return self
 

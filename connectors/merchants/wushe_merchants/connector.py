@@ -21,8 +21,8 @@ from typing import Any, Iterator
 from pydantic import Field
 
 from wushe.connector import Batch, Stream
-from wushe.toolkit.dates import zone
 from wushe.toolkit.connector import PartnerConnector
+from wushe.toolkit.dates import zone
 from wushe.toolkit.http import ClientCache, HttpSettings
 from wushe.toolkit.pagination import PagePagination, page_rows, records_at
 from wushe.toolkit.paths import get_path
