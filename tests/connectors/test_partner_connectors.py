@@ -45,9 +45,10 @@ def test_the_four_connectors_register_through_the_entry_point_group():
     assert {found[p].__module__.split(".")[0] for p in PARTNERS} == {f"wushe_{p}" for p in PARTNERS}
 
 
-@pytest.mark.parametrize("partner", PARTNERS)
-def test_a_full_read_matches_the_sandbox_truth(partner, partner_sandbox):
-    sandbox = partner_sandbox("night0")
+@pytest.mark.parametrize("partner", [*PARTNERS, pytest.param("civil_affairs-mariadb", marks=pytest.mark.mariadb)])
+def test_a_full_read_matches_the_sandbox_truth(partner, partner_sandbox, request):
+    partner, _, server = partner.partition("-")
+    sandbox = partner_sandbox("night0", civil_url=request.getfixturevalue("mariadb_url")) if server else partner_sandbox("night0")
     got, _, unreadable = read_partner(sandbox, partner)
     expected = oracle(partner, 0)
     assert not unreadable, unreadable[:3]
