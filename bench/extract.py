@@ -1,13 +1,14 @@
-"""Extraction throughput and peak memory of the declarative connectors.
+"""Extraction throughput and peak memory of the declarative and the partner connectors.
 
 Reads resource records from a REST API served by a separate process on loopback, and from XLSX and
 CSV exports generated here, through the same code a nightly sync uses (connector → mapping →
-batches). Each read runs in a fresh process; printed are the records per second of the large read
+batches); then every stream of the sandbox's charity fund and merchants (served by `wushe sandbox
+up` in a separate process) through the `charity_fund` and `merchants` connectors. Each read runs in a fresh process; printed are the records per second of the large read
 (wall clock, and per CPU-second of the reading process, which other load on the machine does not
 change) and the peak resident memory of a small and a large read: memory is flat when the large
 read needs no more than the small one.
 
-    uv run python bench/extract.py [--rest 200000] [--xlsx 100000] [--csv 200000]
+    uv run python bench/extract.py [--rest 200000] [--xlsx 100000] [--csv 200000] [--partners 100000]
 """
 
 from __future__ import annotations
@@ -71,8 +72,7 @@ def serve(count: int, ready: Any, port: Any) -> None:
 
 def drain(connector: Any, raw: dict[str, Any]) -> int:
     config = connector.parse_config(raw, partner="bench")
-    stream = connector.streams(config)[0]
-    return sum(len(b.records) for b in connector.read(config, stream, None))
+    return sum(len(b.records) for stream in connector.streams(config) for b in connector.read(config, stream, None))
 
 
 def run_one(source: str, size: int, folder: Path) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def run_one(source: str, size: int, folder: Path) -> dict[str, Any]:
     got = drain(connector, raw)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     for proc in PROCS:
-        proc.terminate()
+        proc.stop() if hasattr(proc, "stop") else proc.terminate()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"records": got, "seconds": seconds, "cpu": cpu, "rss": rss}
 
@@ -128,6 +128,25 @@ def file_case(suffix: str, engine: str = "auto") -> Callable[[int, Path], tuple[
     return make
 
 
+def partner_case(partner: str) -> Callable[[int, Path], tuple[Any, dict[str, Any]]]:
+    """A sandbox world of ``entities`` served by ``wushe sandbox up`` in its own process."""
+
+    def make(entities: int, folder: Path) -> tuple[Any, dict[str, Any]]:
+        from wushe.config import load_partners
+        from wushe.plugins import connectors
+        from wushe.sandbox import SandboxProcess, generate
+
+        where = folder / f"sandbox-{entities}"
+        if not where.exists():
+            generate(where, 1, entities, 0)
+        sandbox = SandboxProcess(where, extra_args=["--rate", "100000"]).start()
+        PROCS.append(sandbox)
+        raw = load_partners(sandbox.partners_file, resolve_connectors=False).get(partner).config
+        return connectors()[partner]("bench"), dict(raw)
+
+    return make
+
+
 def write_xlsx(path: Path, count: int) -> None:
     import openpyxl
 
@@ -150,9 +169,10 @@ def write_csv(path: Path, count: int) -> None:
 PROCS: list[Any] = []
 CASES: dict[str, Callable[[int, Path], tuple[Any, dict[str, Any]]]] = {
     "rest": rest_case, "xlsx": file_case("xlsx"), "xlsx_stream": file_case("xlsx", "openpyxl"), "csv": file_case("csv"),
+    "charity_fund": partner_case("charity_fund"), "merchants": partner_case("merchants"),
 }
 LABELS = {"rest": "REST (loopback, 1000/page)", "xlsx": "XLSX (auto: calamine)", "xlsx_stream": "XLSX (openpyxl stream)",
-          "csv": "CSV (GB18030)"}
+          "csv": "CSV (GB18030)", "charity_fund": "charity_fund (sandbox)", "merchants": "merchants (sandbox)"}
 TARGETS = {"rest": 50_000, "xlsx": 20_000}
 
 
@@ -161,12 +181,14 @@ def main() -> int:
     parser.add_argument("--rest", type=int, default=200_000, help="records served by the REST partner")
     parser.add_argument("--xlsx", type=int, default=100_000, help="rows of the XLSX export")
     parser.add_argument("--csv", type=int, default=200_000, help="rows of the CSV export (GB18030)")
+    parser.add_argument("--partners", type=int, default=100_000, help="entities of the sandbox world the partner connectors read")
     parser.add_argument("--one", nargs=3, metavar=("SOURCE", "SIZE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]), Path(args.one[2]))))
         return 0
-    sizes = {"rest": args.rest, "xlsx": args.xlsx, "xlsx_stream": args.xlsx, "csv": args.csv}
+    sizes = {"rest": args.rest, "xlsx": args.xlsx, "xlsx_stream": args.xlsx, "csv": args.csv,
+             "charity_fund": args.partners, "merchants": args.partners}
     with tempfile.TemporaryDirectory() as tmp:
         results = [(name, measure(name, size // 10, size, Path(tmp))) for name, size in sizes.items()]
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall-clock rates drop when others share them)")

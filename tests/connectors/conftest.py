@@ -48,3 +48,45 @@ def connector_case(request, tmp_path):
         bad_config=config | {"auth": {"type": "bearer", "token": "wrong-token"}},
         add_records=sandbox.add_records, add_malformed=sandbox.add_malformed,
     )
+
+
+# -- the four partner connectors, against the sandbox ----------------------------------------------------
+
+PARTNER_SEED, PARTNER_ENTITIES = 20261124, 400
+
+
+@pytest.fixture(scope="session")
+def partner_worlds(tmp_path_factory):
+    """Generated sandbox folders (read-only: copy before changing): ``clean`` (night 0, no invalid
+    rows, for the kit), ``night0`` and ``night1`` (with invalid rows; night 1 generated over a copy
+    of night 0, so the drop folder keeps the earlier day's files)."""
+    import shutil
+
+    from wushe.sandbox import generate
+
+    root = tmp_path_factory.mktemp("partners")
+    generate(root / "clean", PARTNER_SEED, PARTNER_ENTITIES, 0, invalid_share=0.0, processes=1)
+    generate(root / "night0", PARTNER_SEED, PARTNER_ENTITIES, 0, processes=1)
+    shutil.copytree(root / "night0", root / "night1")
+    generate(root / "night1", PARTNER_SEED, PARTNER_ENTITIES, 1, processes=1)
+    return {name: root / name for name in ("clean", "night0", "night1")}
+
+
+@pytest.fixture
+def partner_sandbox(partner_worlds, tmp_path):
+    """Serve a private copy of a generated folder: ``partner_sandbox("night0")``; stopped after the test."""
+    import shutil
+
+    from wushe.sandbox import Sandbox
+
+    started = []
+
+    def serve(name: str = "clean", **options):
+        folder = shutil.copytree(partner_worlds[name], tmp_path / f"{name}-{len(started)}")
+        sandbox = Sandbox(folder, fund_port=0, merchants_port=0, **({"rate": 1000, "burst": 1000} | options)).start()
+        started.append(sandbox)
+        return sandbox
+
+    yield serve
+    for sandbox in started:
+        sandbox.stop()

@@ -6,10 +6,11 @@ ISO-shaped strings, so validation sees exactly what the partner sent.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
-_PARTS = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?\s*$")
+from wushe.toolkit.cells import date_text as read_date
+
+__all__ = ["local_time", "read_date", "write_date"]
 
 
 def write_date(value: date | str | None, style: str) -> date | str | None:
@@ -31,22 +32,6 @@ def write_date(value: date | str | None, style: str) -> date | str | None:
     if style == "dot":
         return f"{y}.{m:02d}.{d:02d}"
     return f"{y:04d}{m:02d}{d:02d}"
-
-
-def read_date(value: object) -> str | None:
-    """ISO ``YYYY-MM-DD`` text of a partner's date cell; the raw text when it is not date-shaped."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    match = _PARTS.match(f"{text[:4]}-{text[4:6]}-{text[6:]}" if len(text) == 8 and text.isdigit() else text)
-    if not match:
-        return text
-    y, m, d = match.groups()
-    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
 
 
 def local_time(value: datetime) -> str:

@@ -42,6 +42,7 @@ class Manifest:
     snapshot: str
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     property_companies: list[str] = field(default_factory=list)  # short names, in export-file order
+    property_legal_names: list[str] = field(default_factory=list)  # their registered names, same order
     format_version: int = FORMAT_VERSION
 
     @property
@@ -189,7 +190,8 @@ def generate(out: str | Path, seed: int, entities: int, night: int = 0, *, inval
     out.mkdir(parents=True, exist_ok=True)
     orgs = world.orgs
     manifest = Manifest(seed, entities, night, invalid_share, world.snapshot.isoformat(),
-                        property_companies=[orgs[i].variants[0] for i in orgs.property_exporters])
+                        property_companies=[orgs[i].variants[0] for i in orgs.property_exporters],
+                        property_legal_names=[orgs[i].legal for i in orgs.property_exporters])
     _ = world.chunks  # built before the workers fork, so they share it
     manifest.counts = write_all(out, world, invalid_share, processes, progress)
     (out / "manifest.json").write_bytes(manifest.to_json())

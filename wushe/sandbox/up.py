@@ -107,7 +107,8 @@ class Sandbox:
             server = MerchantsServer(self.folder, self.ports[name], faults=self.faults[name], rate=self.rate,
                                      burst=self.burst)
         self.ports[name] = server.port
-        threading.Thread(target=server.serve_forever, name=f"sandbox-{name}", daemon=True).start()
+        # a short poll keeps stop() quick (shutdown waits for the loop to look)
+        threading.Thread(target=server.serve_forever, args=(0.05,), name=f"sandbox-{name}", daemon=True).start()
         self.servers[name] = server
 
     def _stop_server(self, name: str) -> None:
@@ -182,8 +183,6 @@ class Sandbox:
     def write_partners_file(self) -> Path:
         import yaml
 
-        from wushe.sandbox.partners.property_files import export_style
-
         manifest = self.manifest
         orgs_note = f"seed {manifest.seed}, {manifest.entities} entities, night {manifest.night}"
         if self.civil_url:
@@ -205,9 +204,7 @@ class Sandbox:
                 "property_files": {
                     "connector": "property_files", "title": "物业服务企业（" + "、".join(companies) + "）",
                     "config": {"folder": str(self.drop_folder.resolve()),
-                               "companies": [{"name": c, "format": export_style(i),
-                                              **({"encoding": "gb18030"} if export_style(i) == "csv" else {})}
-                                             for i, c in enumerate(companies)]},
+                               "companies": [_company(i, c, manifest.property_legal_names) for i, c in enumerate(companies)]},
                 },
                 "merchants": {
                     "connector": "merchants", "title": "爱心商家联盟",
@@ -224,6 +221,16 @@ class Sandbox:
         self.partners_file.write_text(text, encoding="utf-8")
         (self.folder / "sandbox.json").write_bytes(orjson.dumps(self.state(), option=orjson.OPT_INDENT_2))
         return self.partners_file
+
+
+def _company(position: int, short: str, legal_names: list[str]) -> dict[str, Any]:
+    """One property company as the ``property_files`` connector takes it: its file prefix, its
+    registered name (the provider of its venues and services) and its export format."""
+    from wushe.sandbox.partners.property_files import export_style
+
+    style = export_style(position)
+    legal = {"legal_name": legal_names[position]} if position < len(legal_names) else {}
+    return {"name": short, **legal, "format": style, **({"encoding": "gb18030"} if style == "csv" else {})}
 
 
 def _control_server(sandbox: Sandbox, port: int) -> ThreadingHTTPServer:

@@ -269,3 +269,21 @@ def _os_reason(exc: BaseException) -> str:
                 return reason.strerror
         seen = seen.__cause__ or seen.__context__
     return type(exc).__name__
+
+
+class ClientCache:
+    """One :class:`HttpClient` per connector instance, kept across streams and reads (connections
+    are reused) and replaced when the settings change."""
+
+    def __init__(self, partner: str) -> None:
+        self.partner = partner
+        self._client: HttpClient | None = None
+        self._settings: HttpSettings | None = None
+
+    def __call__(self, settings: HttpSettings) -> HttpClient:
+        if self._client is None or self._settings != settings:
+            if self._client is not None:
+                self._client.close()
+            self._client = HttpClient(settings, partner=self.partner)
+            self._settings = settings
+        return self._client

@@ -16,13 +16,16 @@ credentials never follow it there.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Iterator, Literal, Union
+from typing import Annotated, Any, Iterable, Iterator, Literal, Union
 from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wushe.connector import Unreadable
 from wushe.toolkit.http import HttpClient, JsonResponse
-from wushe.toolkit.paths import get_path
+from wushe.toolkit.paths import get_path, has_path, split_path
+from wushe.toolkit.redaction import redact_url
+from wushe.toolkit.tabular import Row
 
 Page = tuple[list[Any], JsonResponse]
 
@@ -188,3 +191,30 @@ Pagination = Annotated[
     Union[PagePagination, OffsetPagination, CursorPagination, NextUrlPagination, LinkHeaderPagination, NoPagination],
     Field(discriminator="type"),
 ]
+
+
+def page_rows(client: HttpClient, pages: Iterable[Page], required: Iterable[str]) -> Iterator[Row | Unreadable]:
+    """The records of each page as rows (located by URL and position); an item that is not a JSON
+    object is Unreadable. ``required`` are the fields a record cannot do without (see :func:`check_fields`)."""
+    wanted = [(c, split_path(c)) for c in required]
+    for records, response in pages:
+        url = redact_url(response.url)
+        if records:
+            check_fields(client, records, wanted, url)
+        for index, record in enumerate(records):
+            if isinstance(record, dict):
+                yield Row(record, f"{url} item {index}")
+            else:
+                yield Unreadable(f"{url} item {index}: expected a JSON object, got a {type(record).__name__}", record)
+
+
+def check_fields(client: HttpClient, records: list[Any], required: list[tuple[str, tuple[str, ...]]], url: str) -> None:
+    """Schema drift: a field that no record of the page has is an error, not a page of rejected rows
+    or of records quietly missing a value (one missing from some records only rejects those)."""
+    for column, path in required:
+        if not any(isinstance(r, dict) and (column in r or has_path(r, path)) for r in records):
+            sample = next((r for r in records if isinstance(r, dict)), {})
+            raise client.error(
+                f"the records have no field {column!r}, which the mapping needs (fields present: {', '.join(map(str, sample)) or 'none'})",
+                location=url, transient=False,
+            )

@@ -32,6 +32,9 @@ class RecordMaker:
 
     ``updated_at`` names the column with the partner's change time (None: the source has none, and
     each record gets the ``fallback`` time passed to :meth:`make`, e.g. the export file's time).
+    ``deleted`` tells a partner's tombstone (``"deleted": true``, ``del_flag = '1'``) from a live row.
+    ``mapper`` is a :class:`~wushe.toolkit.mapping.Mapper` or any object with the same ``kind``,
+    ``columns``, ``required_columns`` and ``payload(row)`` (a :class:`CodedMapper`).
     """
 
     def __init__(
@@ -43,8 +46,10 @@ class RecordMaker:
         updated_at: str | None = None,
         updated_at_format: str | None = None,
         tz: tzinfo | None = None,
+        deleted: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         self.partner = partner
+        self.deleted = deleted
         self.mapper = mapper
         self.kind = mapper.kind
         self.id_column = id_column
@@ -84,8 +89,30 @@ class RecordMaker:
             updated = fallback
         else:
             raise MappingError("the source gives no update time for this row")
-        record = make_record(self.partner, self.kind, source_id, updated, self.mapper.payload(values), fetched_at=fetched_at)
+        deleted = bool(self.deleted(values)) if self.deleted else False
+        record = make_record(self.partner, self.kind, source_id, updated, self.mapper.payload(values),
+                             fetched_at=fetched_at, deleted=deleted)
         return record, updated
+
+
+class CodedMapper:
+    """A mapping written as a function, for partners whose rows need more than field rules (joins,
+    nested lists, word tables): ``build(row)`` returns the payload or raises MappingError."""
+
+    def __init__(self, kind: str, build: Callable[[dict[str, Any]], dict[str, Any]], *,
+                 columns: Iterable[str] = (), required_columns: Iterable[str] = ()) -> None:
+        self.kind = kind
+        self.build = build
+        self.columns = list(columns)
+        self.required_columns = list(required_columns)
+
+    def payload(self, row: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.build(row)
+        except MappingError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise MappingError(f"the row does not fit the partner's schema ({type(exc).__name__}: {exc})") from None
 
 
 def _get(values: dict[str, Any], column: str) -> Any:
@@ -148,3 +175,22 @@ def batches(
     final = tracker.final() if tracker else {}
     if records or unreadable or final != sent_state:
         yield Batch(records, final, unreadable)
+
+
+def expect_rows(batches: Iterable[Batch], fail: Callable[[], Exception]) -> Iterator[Batch]:
+    """``batches``, but an error from ``fail()`` when not one row arrives: for a full export (or a
+    first read) nothing at all means a broken export, and a green empty read would withdraw everything.
+    Empty batches are held back until a row shows up, so nothing is committed before the error."""
+    held: list[Batch] = []
+    seen = False
+    for batch in batches:
+        if not seen and not len(batch):
+            held.append(batch)
+            continue
+        seen = True
+        yield from held
+        held.clear()
+        yield batch
+    if not seen:
+        raise fail()
+    yield from held

@@ -8,9 +8,10 @@ from typing import Any, Generic, Iterator, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from wushe.connector import Batch, CheckResult, Connector, Stream
+from wushe.connector import Batch, Stream
 from wushe.contract import Kind
 from wushe.errors import ConnectorError
+from wushe.toolkit.connector import SourceChecked
 from wushe.toolkit.dates import DEFAULT_TIMEZONE, check_format, zone
 from wushe.toolkit.mapping import Mapper, Rule, check_mapping
 from wushe.toolkit.reading import RecordMaker
@@ -70,7 +71,7 @@ class DeclarativeConfig(BaseModel, Generic[SpecT]):
         return value
 
 
-class DeclarativeConnector(Connector):
+class DeclarativeConnector(SourceChecked):
     """Streams come from ``config.streams``; subclasses read one stream's rows."""
 
     def streams(self, config: Any) -> list[Stream]:
@@ -105,13 +106,3 @@ class DeclarativeConnector(Connector):
     def read_stream(self, config: Any, name: str, spec: Any, state: dict[str, Any] | None) -> Iterator[Batch]:
         """The batches of one configured stream; ConnectorErrors get partner and stream added."""
 
-    def check(self, config: Any) -> CheckResult:
-        try:
-            message = self.check_source(config)
-        except ConnectorError as exc:
-            return CheckResult(False, str(exc.bind(partner=self.partner)))
-        return CheckResult(True, message)
-
-    @abstractmethod
-    def check_source(self, config: Any) -> str:
-        """Reach the source and look at the start of each stream; returns what was seen."""

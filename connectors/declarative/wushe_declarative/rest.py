@@ -27,16 +27,14 @@ from typing import Any, Iterator
 
 from pydantic import Field
 
-from wushe.connector import Batch, Unreadable
+from wushe.connector import Batch
 from wushe.toolkit.dates import zone
-from wushe.toolkit.http import HttpClient, HttpSettings
+from wushe.toolkit.http import ClientCache, HttpSettings
 from wushe.toolkit.incremental import CursorTracker
-from wushe.toolkit.pagination import PagePagination, Pagination, records_at
-from wushe.toolkit.paths import has_path, split_path
+from wushe.toolkit.pagination import PagePagination, Pagination, page_rows, records_at
 from wushe.toolkit.prefetch import prefetched
-from wushe.toolkit.reading import RecordMaker, batches
-from wushe.toolkit.redaction import HidesSecrets, redact_params, redact_url
-from wushe.toolkit.tabular import Row
+from wushe.toolkit.reading import batches
+from wushe.toolkit.redaction import HidesSecrets, redact_params
 from wushe_declarative.base import DeclarativeConfig, DeclarativeConnector, StreamSpec
 
 
@@ -69,17 +67,7 @@ class RestConnector(DeclarativeConnector):
 
     def __init__(self, partner: str) -> None:
         super().__init__(partner)
-        self._client: HttpClient | None = None
-        self._client_settings: RestConfig | None = None
-
-    def client(self, config: RestConfig) -> HttpClient:
-        """The connector instance's one HTTP session (a new one only if the settings change)."""
-        if self._client is None or self._client_settings != config:
-            if self._client is not None:
-                self._client.close()
-            self._client = HttpClient(config, partner=self.partner)
-            self._client_settings = config
-        return self._client
+        self.client = ClientCache(partner)
 
     def check_source(self, config: RestConfig) -> str:
         client = self.client(config)
@@ -99,30 +87,4 @@ class RestConnector(DeclarativeConnector):
             bound = tracker.lower_bound.astimezone(zone(spec.timezone))
             params[spec.since_param] = bound.strftime(spec.since_format) if spec.since_format else bound.isoformat()
         pages = prefetched((spec.pagination or config.pagination).pages(client, spec.path, params, spec.records_path, f"{spec.kind} records"))
-        yield from batches(_rows(client, pages, maker), maker, tracker=tracker, batch_size=config.batch_size)
-
-
-def _rows(client: HttpClient, pages: Iterator[Any], maker: RecordMaker) -> Iterator[Row | Unreadable]:
-    required = [(c, split_path(c)) for c in maker.required_columns]
-    for records, response in pages:
-        url = redact_url(response.url)
-        if records:
-            _check_fields(client, records, required, url)
-        for index, record in enumerate(records):
-            if isinstance(record, dict):
-                yield Row(record, f"{url} item {index}")
-            else:
-                yield Unreadable(f"{url} item {index}: expected a JSON object, got a {type(record).__name__}", record)
-
-
-def _check_fields(client: HttpClient, records: list[Any], required: list[tuple[str, tuple[str, ...]]], url: str) -> None:
-    """Schema drift: a field the mapping needs that no record of the page has is an error, not
-    a page of rejected rows (one missing from some records only rejects those)."""
-    for column, path in required:
-        if not any(isinstance(r, dict) and (column in r or has_path(r, path)) for r in records):
-            sample = next((r for r in records if isinstance(r, dict)), {})
-            raise client.error(
-                f"the records have no field {column!r}, which the mapping needs (fields present: {', '.join(map(str, sample)) or 'none'})",
-                location=url, transient=False,
-            )
-
+        yield from batches(page_rows(client, pages, maker.required_columns), maker, tracker=tracker, batch_size=config.batch_size)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import cache
-from typing import Any
 
 from wushe.sandbox.vocab import CATEGORY_WORDS, TARGET_WORDS
+from wushe.toolkit.cells import compact as clean
+from wushe.toolkit.cells import number, society_of, split_cell, text, translate
+
+__all__ = ["clean", "crosswalk", "map_words", "number", "society_of", "split_cell", "text"]
 
 # the position of a partner's own word in each vocabulary list
 WORD_INDEX = {"charity_fund": 0, "merchants": 1, "civil_affairs": 2, "property_files": 3}
-_SPLIT = re.compile(r"\s*[,，、;；/|]\s*")
 
 
 def category_words(code: str) -> tuple[str, ...]:
@@ -39,51 +40,9 @@ def crosswalk(partner: str) -> dict[str, dict[str, str]]:
     return {"categories": categories, "target_groups": targets}
 
 
-def split_cell(value: Any) -> list[str]:
-    """The items of a cell holding a list: '独居老人、低保户' → ['独居老人', '低保户']."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [part for part in _SPLIT.split(str(value).strip()) if part]
-
-
 def map_words(partner: str, table: str, words: list[str]) -> list[str]:
     """Codes for the partner's words; an unknown word is kept as written (validation flags it)."""
-    known = crosswalk(partner)[table]
-    return [known.get(w, w) for w in words]
-
-
-REQUIRED = frozenset({"name", "title", "resource_type"})
-
-
-def clean(payload: dict[str, Any]) -> dict[str, Any]:
-    """Drop empty optional values, as a connector does; required fields stay even when empty."""
-    return {k: v for k, v in payload.items() if k in REQUIRED or not (v is None or v == "" or v == {})}
-
-
-def text(value: Any) -> str | None:
-    """A cell as text, stripped of nothing: partners' spaces are part of what they sent."""
-    return None if value is None or value == "" else str(value)
-
-
-def number(value: Any) -> float | None:
-    """A numeric cell as a float (None when empty); a cell that is not a number stays as text."""
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return value
-
-
-@cache
-def society_of(org_type: str | None) -> str | None:
-    """The society an organisation type belongs to, from the org_types taxonomy."""
-    from wushe.taxonomy import taxonomy
-
-    types = taxonomy("org_types")
-    return types.terms[org_type].extra.get("society") if org_type in types else None
+    return translate(crosswalk(partner)[table], words)
 
 
 def days_text(days: tuple[int, ...]) -> str:
