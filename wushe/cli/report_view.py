@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
+
+from wushe.cli.output import console, err_console
 
 from wushe.sync.report import COUNT_LABELS, COUNTS, SyncReport
 
@@ -33,3 +36,10 @@ def report_table(report: SyncReport) -> Table:
 
 def report_errors(report: SyncReport) -> list[str]:
     return [f"{s.partner}/{s.stream}: {s.error}" for s in report.streams if s.error]
+
+
+def print_report(report: SyncReport) -> None:
+    """The report's table, then one line per failure (on stderr)."""
+    console.print(report_table(report))
+    for line in report_errors(report):
+        err_console.print(f"[red]✗[/] {escape(line)}", soft_wrap=True)

@@ -7,19 +7,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
-from wushe.cli.output import console, err_console, print_json
+from wushe.cli.output import console, print_json
 
 CONFIG_HELP = "The partners file (合作单位配置)."
-
-
-def _print_report(report) -> None:
-    from wushe.cli.report_view import report_errors, report_table
-
-    console.print(report_table(report))
-    for line in report_errors(report):
-        err_console.print(f"[red]✗[/] {escape(line)}", soft_wrap=True)
 
 
 def sync(
@@ -30,6 +21,7 @@ def sync(
     full: bool = typer.Option(False, "--full", help="Backfill: read everything again from the beginning."),
 ) -> None:
     """Sync partners into the registry now, with a progress display per partner stream."""
+    from wushe.cli.report_view import print_report
     from wushe.cli.sync_progress import SyncProgress
     from wushe.config import load_partners
     from wushe.registry.db import engine
@@ -47,7 +39,7 @@ def sync(
     with SyncProgress(console) as progress:
         report = run_sync(eng, cfg, partners or None, trigger="backfill" if start is not None else "cli",
                           progress=progress.update, since=start)
-    _print_report(report)
+    print_report(report)
     if report.failed:
         raise typer.Exit(1)
 
@@ -60,7 +52,7 @@ def runs(
     """Recent sync runs and the report of one; exits non-zero when a partner failed in it."""
     from rich.table import Table
 
-    from wushe.cli.report_view import status_text
+    from wushe.cli.report_view import print_report, status_text
     from wushe.errors import WusheError
     from wushe.registry.db import engine, utc
     from wushe.sync.report import load_report, recent_runs
@@ -82,7 +74,7 @@ def runs(
             table.add_row(run.id, run.trigger, status_text(run.status), f"{utc(run.started_at):%Y-%m-%d %H:%M:%S}",
                           f"{seconds:.1f}" if seconds is not None else "—")
         console.print(table)
-        _print_report(report)
+        print_report(report)
     if report.failed:
         raise typer.Exit(1)
 

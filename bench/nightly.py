@@ -1,0 +1,133 @@
+"""Nightly sync benchmark: a first full sync of 1,000,000 sandbox source records through every
+stage (REST, files and SQL extraction, validation, staging, resolution, commit), then night 2
+(incremental), on SQLite and on PostgreSQL. Prints wall time, records per second and peak memory.
+
+    uv run python bench/nightly.py [--records 1000000] [--backend sqlite|postgres|both] [--folder DIR]
+
+The sandbox partners run in their own process (as real partners would), so the figures are the
+sync's own. Each night runs in a fresh process, so its peak memory is its own. The core engine is
+timed (what a Prefect task calls); Prefect's start-up is not included.
+
+Targets (issue 7, this 2-core machine): first sync <= 120 s, peak memory <= 4 GB, night 2 <= 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import peak_rss_mb  # noqa: E402
+
+ROWS_PER_ENTITY = 1.09  # partner rows per base entity, measured on the default world
+PG_ADMIN_URL = os.environ.get("WUSHE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def one_night(folder: Path, url: str) -> dict:
+    """Serve the folder's partners and sync them once into ``url``; runs in a child process."""
+    from wushe.config import load_partners
+    from wushe.registry.db import make_engine
+    from wushe.registry.migrate import upgrade
+    from wushe.sandbox import SandboxProcess
+    from wushe.sync.engine import run_sync
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with SandboxProcess(folder).start(timeout=600) as sandbox:
+        partners = load_partners(sandbox.partners_file)
+        started = time.perf_counter()
+        report = run_sync(engine, partners, trigger="bench", notify=False)
+        seconds = time.perf_counter() - started
+    partner_seconds: dict[str, float] = {}
+    for s in report.streams:
+        partner_seconds[s.partner] = partner_seconds.get(s.partner, 0.0) + s.seconds
+    return {"seconds": seconds, "status": report.status, "totals": report.totals(), "peak_mb": peak_rss_mb(),
+            "partners": partner_seconds, "failed": report.failed_partners}
+
+
+def _child(folder: Path, url: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(folder), "--url", url],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"night failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _print(label: str, r: dict) -> None:
+    t = r["totals"]
+    rate = t["fetched"] / r["seconds"] if r["seconds"] else 0
+    print(f"{label:<22} {r['seconds']:7.1f} s  {rate:>9,.0f} records/s  peak {r['peak_mb']:,.0f} MB  "
+          f"status {r['status']}  fetched {t['fetched']:,} valid {t['valid']:,} quarantined {t['quarantined']:,} "
+          f"new {t['new']:,} updated {t['updated']:,} merged {t['merged']:,} withdrawn {t['withdrawn']:,}")
+    slowest = ", ".join(f"{p} {s:.1f} s" for p, s in sorted(r["partners"].items(), key=lambda kv: -kv[1]))
+    print(f"{'':<22} stream seconds by partner: {slowest}" + (f"; FAILED: {r['failed']}" if r["failed"] else ""))
+
+
+def _postgres_database() -> tuple[str, callable]:
+    from sqlalchemy import create_engine, text
+
+    name = f"wushe_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--folder", type=Path, help="work folder (default: a temporary one)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(one_night(args.child, args.url)))
+        return 0
+
+    from wushe.sandbox import generate
+
+    work = args.folder or Path(tempfile.mkdtemp(prefix="wushe-nightly-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    entities = int(args.records / ROWS_PER_ENTITY) + 1
+    backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
+    results = {}
+    for backend in backends:
+        sandbox = work / f"sandbox-{backend}"
+        started = time.perf_counter()
+        manifest = generate(sandbox, seed=1, entities=entities, night=1)
+        print(f"[{backend}] sandbox night 1: {manifest.rows:,} source records generated in "
+              f"{time.perf_counter() - started:.1f} s (not part of the sync figures)")
+        if backend == "sqlite":
+            url, drop = f"sqlite:///{work / 'registry.db'}", (lambda: None)
+        else:
+            url, drop = _postgres_database()
+        try:
+            first = _child(sandbox, url)
+            _print(f"[{backend}] night 1 (full)", first)
+            generate(sandbox, seed=1, entities=entities, night=2)
+            second = _child(sandbox, url)
+            _print(f"[{backend}] night 2 (delta)", second)
+            results[backend] = (first, second)
+        finally:
+            drop()
+    for backend, (first, second) in results.items():
+        ok = first["seconds"] <= 120 and max(first["peak_mb"], second["peak_mb"]) <= 4096 and second["seconds"] <= 10
+        print(f"[{backend}] targets (first <= 120 s, peak <= 4 GB, night 2 <= 10 s): {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
