@@ -11,16 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from wushe.toolkit.cells import (
-    compact,
-    date_text,
-    number,
-    package_words,
-    society_of,
-    split_cell,
-    text,
-    translate,
-)
+from wushe.toolkit.cells import compact, date_text, number, package_words, society_of, split_cell, text, translate
 from wushe.toolkit.mapping import MappingError
 
 WORDS = package_words("wushe_civil_affairs")

@@ -10,16 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wushe.toolkit.cells import (
-    compact,
-    date_text,
-    number,
-    package_words,
-    society_of,
-    split_cell,
-    text,
-    translate,
-)
+from wushe.toolkit.cells import compact, date_text, number, package_words, society_of, split_cell, text, translate
 
 WORDS = package_words("wushe_merchants")
 FIELDS = {

@@ -11,14 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wushe.toolkit.cells import (
-    compact,
-    date_text,
-    number,
-    package_words,
-    split_cell,
-    translate,
-)
+from wushe.toolkit.cells import compact, date_text, number, package_words, split_cell, translate
 
 WORDS = package_words("wushe_property_files")
 HEADERS: dict[str, dict[str, dict[str, str]]] = package_words("wushe_property_files", "headers.json")  # type: ignore[assignment]
