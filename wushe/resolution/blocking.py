@@ -35,8 +35,9 @@ def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
     rows: list[int] = []
     keys: list[str] = []
     add_row, add_key = rows.append, keys.append
-    columns = (f[c].tolist() for c in ("credit", "phones", "district", "pinyin", "core", "etype", "branch"))
-    for i, (credit, phones, district, pinyin, core, etype, branch) in enumerate(zip(*columns)):
+    names = ("credit", "phones", "district", "subdistrict", "pinyin", "core", "etype", "branch")
+    columns = (f[c].tolist() for c in names)
+    for i, (credit, phones, district, street, pinyin, core, etype, branch) in enumerate(zip(*columns)):
         if credit:
             add_row(i), add_key("o:cc:" + credit)
         for phone in phones:
@@ -44,6 +45,11 @@ def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
         add_row(i), add_key("o:py:" + pinyin)
         if district:
             add_row(i), add_key(f"o:pd:{pinyin}|{district}")
+            # the name without its branch or site: a shop listed once bare and once with its neighbourhood
+            add_row(i), add_key(f"o:sd:{pinyin.partition('|')[0]}|{district}")
+        if street:
+            # the name's end in its sub-district: a neighbourhood or place word written before the name
+            add_row(i), add_key(f"o:ts:{core[-3:]}|{etype}|{street}")
         add_row(i), add_key(f"o:pre:{core[:2]}|{branch}")
         add_row(i), add_key(f"o:suf:{core[-2:]}|{etype}|{branch}")
     return rows, keys

@@ -38,9 +38,10 @@ class Comparison:
 # contact: phone and address together, because a stale record has both out of date: their agreement
 # is not independent, so the model learns the joint levels (see contact_level).
 # division: 3 same community, 2 same district (a side knows no community), 1 same district but
-# different communities, 0 different districts.
+# different communities, 0 different districts; for organisations 3 is the same sub-district (街道)
+# and 4 the same community.
 LEVELS: dict[str, dict[str, int]] = {
-    "organization": {"name": 6, "credit_code": 2, "contact": 12, "division": 4, "entity_type": 2},
+    "organization": {"name": 6, "credit_code": 2, "contact": 12, "division": 5, "entity_type": 2},
     "volunteer": {"name": 4, "id_number": 2, "phone": 2, "birth_date": 3, "gender": 2, "division": 4},
     "identity": {"identity": 2},
 }
@@ -67,6 +68,18 @@ def _division_level(div_a: np.ndarray, div_b: np.ndarray, dist_a: np.ndarray, di
         pd.Series(div_b, dtype=object).str.len().to_numpy() == 12)  # both know the community
     level = np.where(dist_a == dist_b, np.where(both, np.where(div_a == div_b, 3, 1), 2), 0)
     return np.where(_present(dist_a, dist_b), level, -1).astype(np.int8)
+
+
+def _org_division_level(div_a: np.ndarray, div_b: np.ndarray, dist_a: np.ndarray, dist_b: np.ndarray,
+                        street_a: np.ndarray, street_b: np.ndarray) -> np.ndarray:
+    """:func:`_division_level` with the sub-district between district and community: 4 same
+    community, 3 same sub-district (a side knows no community), 2 same district, 1 same district but
+    different communities, 0 different districts. Two bodies of one name in one 街道 are rarer than
+    in one district, so the model learns its own weight for it."""
+    level = _division_level(div_a, div_b, dist_a, dist_b)
+    level = np.where(level == 3, 4, level)
+    same_street = _present(street_a, street_b) & (street_a == street_b)
+    return np.where((level == 2) & same_street, 3, level).astype(np.int8)
 
 
 def contact_level(phone: np.ndarray, address: np.ndarray) -> np.ndarray:
@@ -171,9 +184,11 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     addr_a, addr_b = col["address"][i], col["address"][j]
     addr_sim = _ratio(addr_a, addr_b)
     address_level = np.where(_present(addr_a, addr_b), _banded(addr_sim, (0.7, 0.9)), -1).astype(np.int8)
-    division_level = _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j])
+    street_a, street_b = col["subdistrict"][i], col["subdistrict"][j]
+    division_level = _org_division_level(col["division"][i], col["division"][j], col["district"][i],
+                                         col["district"][j], street_a, street_b)
     registered = f["registered"].to_numpy(dtype=bool)
-    name_level[same_key & (((registered[i] & registered[j]) & (division_level >= 2)) | (division_level == 3))] = 5
+    name_level[same_key & (((registered[i] & registered[j]) & (division_level >= 2)) | (division_level == 4))] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
@@ -190,7 +205,6 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     head = (branch_a == HEAD_OFFICE) | (branch_b == HEAD_OFFICE)
     reason[~compatible & head] = "head_office_branch"
     reason[~compatible & ~head] = "branch"
-    street_a, street_b = col["subdistrict"][i], col["subdistrict"][j]
     reason[_present(street_a, street_b) & (street_a != street_b)] = "subdistrict"
     reason[levels["credit_code"] == 0] = "credit_code"
     return Comparison(

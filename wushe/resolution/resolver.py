@@ -227,14 +227,19 @@ def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | N
     family = model_family(kind)
     model = MatchModel.default(family)
     if learn:
-        known = np.where(comp.conflict, 0, np.where(exact_match(comp), 1, -1))
-        model = estimate(family, comp.levels, known)
+        model = _learn(family, comp)
     tf_mean = _tf_mean(counts)
     if save:
         params = {"model": model.to_params(), "tf_mean": tf_mean,
                   "idf": {"frequent": idf.frequent, "n_docs": idf.n_docs} if idf is not None else None}
         store.save_model(conn, kind, params, now=now, run_id=run_id)
     return model, tf_mean
+
+
+def _learn(family: str, comp: Comparison) -> MatchModel:
+    """EM on the candidate pairs: pairs sharing an exact key anchor the match class, pairs with a
+    hard conflict the non-match class."""
+    return estimate(family, comp.levels, np.where(comp.conflict, 0, np.where(exact_match(comp), 1, -1)))
 
 
 def _compare(kind: str, feats: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf | None) -> Comparison:
