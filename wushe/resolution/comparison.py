@@ -33,8 +33,9 @@ class Comparison:
 
 # number of levels per comparison (level k of n: higher is closer agreement)
 # organisation name: 5 the same registered name (legal form or type word) in the same district, which
-# registration makes unique, or any same name in the same community; 4 the same name; 3 the same sound, the same core at the same branch, or
-# nearly the same; 2, 1 similar; 0 not.
+# registration makes unique, the same named site (兴业银行坂田支行, 百姓餐馆朝阳分店) not placed in
+# another district, or any same name in the same sub-district; 4 the same name, or the same core at
+# the same named site; 3 the same sound, or nearly the same; 2, 1 similar; 0 not.
 # contact: phone and address together, because a stale record has both out of date: their agreement
 # is not independent, so the model learns the joint levels (see contact_level).
 # division: 3 same community, 2 same district (a side knows no community), 1 same district but
@@ -172,7 +173,7 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
     same_site = _prefixed(col["core"][i], col["core"][j]) & (branch_a == branch_b) & (branch_a != "") & (
         branch_a != HEAD_OFFICE)
-    name_level = np.where(same_key, 4, np.where(same_sound | same_site, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
+    name_level = np.where(same_key | same_site, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
     name_level = name_level.astype(np.int8)
 
     phones = f["phones"].tolist()
@@ -188,7 +189,10 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     division_level = _org_division_level(col["division"][i], col["division"][j], col["district"][i],
                                          col["district"][j], street_a, street_b)
     registered = f["registered"].to_numpy(dtype=bool)
-    name_level[same_key & (((registered[i] & registered[j]) & (division_level >= 2)) | (division_level == 4))] = 5
+    named_site = (branch_a != "") & (branch_a != HEAD_OFFICE)  # equal on both sides where same_key
+    unique_here = ((registered[i] & registered[j]) & (division_level >= 2)) | (division_level >= 3) | (
+        named_site & (division_level != 0))
+    name_level[same_key & unique_here] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
