@@ -169,9 +169,9 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     same_key = col["name_key"][i] == col["name_key"][j]
     long_stem = (f["stem"].str.len().to_numpy() + f["etype"].str.len().to_numpy())[i] >= 3
     same_sound = (col["pinyin"][i] == col["pinyin"][j]) & long_stem
-    # the same distinctive core at the same named branch (乐龄饭堂(振兴店) / 乐龄饭堂餐饮管理有限公司振兴分店)
+    # the same stem, or one extended by trade words, at the same named branch (乐龄饭堂(振兴店) / 乐龄饭堂餐饮管理有限公司振兴分店)
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
-    same_site = _prefixed(col["core"][i], col["core"][j]) & (branch_a == branch_b) & (branch_a != "") & (
+    same_site = _prefixed(col["stem"][i], col["stem"][j]) & (branch_a == branch_b) & (branch_a != "") & (
         branch_a != HEAD_OFFICE)
     name_level = np.where(same_key | same_site, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
     name_level = name_level.astype(np.int8)
@@ -192,7 +192,7 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     named_site = (branch_a != "") & (branch_a != HEAD_OFFICE)  # equal on both sides where same_key
     unique_here = ((registered[i] & registered[j]) & (division_level >= 2)) | (division_level >= 3) | (
         named_site & (division_level != 0))
-    name_level[same_key & unique_here] = 5
+    name_level[(same_key | same_site) & unique_here] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
