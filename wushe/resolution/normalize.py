@@ -154,12 +154,13 @@ def _strip_leading_places(text: str, rules: _Rules) -> str:
 
 def _leading_locality(text: str, rules: _Rules) -> tuple[str, str]:
     """(rest, locality as a branch) when a shop's name starts with a community or sub-district short
-    name (景田阿芳超市 → 阿芳超市, 景田分店); never when the rest would be only trade words."""
+    name (景田阿芳超市 → 阿芳超市, 景田分店); never when the rest would be only trade words or too
+    short to be a name of its own (安居家修 is a brand, not 家修 in 安居)."""
     match = rules.leading_locality.match(text)
     if not match:
         return text, ""
     rest = text[match.end() :]
-    if len(rest) < 2 or rest.startswith(_COMMUNITY_WORDS) or rules.entity_end.fullmatch(rest):
+    if len(rest) < 3 or rest.startswith(_COMMUNITY_WORDS) or rules.entity_end.fullmatch(rest):
         return text, ""
     if len(rules.common.sub("", rest)) < 2:
         return text, ""
@@ -204,7 +205,7 @@ def _split_head_place(body: str, rules: _Rules) -> tuple[str, str]:
     typed = None
     for typed in rules.entity_any.finditer(body):
         pass
-    if typed is not None and typed.end() < len(body) and typed.start() >= 1:
+    if typed is not None and typed.end() <= len(body) - 2 and typed.start() >= 1:  # a place has two characters
         return body[: typed.end()], body[typed.end() :]
     region = None
     for region in rules.region_any.finditer(body):
