@@ -36,13 +36,15 @@ class Comparison:
 # registration makes unique, the same named site (兴业银行坂田支行, 百姓餐馆朝阳分店) not placed in
 # another district, or any same name in the same sub-district; 4 the same name, or the same core at
 # the same named site; 3 the same sound, or nearly the same; 2, 1 similar; 0 not.
+# source: 1 two partners, 0 one partner (a partner lists an entity twice less often than two partners
+# list it once each, so a same-name pair inside one partner is more often two bodies).
 # contact: phone and address together, because a stale record has both out of date: their agreement
 # is not independent, so the model learns the joint levels (see contact_level).
 # division: 3 same community, 2 same district (a side knows no community), 1 same district but
 # different communities, 0 different districts; for organisations 3 is the same sub-district (街道)
 # and 4 the same community.
 LEVELS: dict[str, dict[str, int]] = {
-    "organization": {"name": 6, "credit_code": 2, "contact": 12, "division": 5, "entity_type": 2},
+    "organization": {"name": 6, "credit_code": 2, "contact": 12, "division": 5, "entity_type": 2, "source": 2},
     "volunteer": {"name": 4, "id_number": 2, "phone": 2, "birth_date": 3, "gender": 2, "division": 4},
     "identity": {"identity": 2},
 }
@@ -162,7 +164,7 @@ def _nested(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) -> Comparison:
     i, j = pairs[:, 0], pairs[:, 1]
     col = {c: f[c].to_numpy(dtype=object) for c in ("name_key", "stem", "etype", "branch_sound", "core", "pinyin",
-                                                     "credit", "address", "division", "district", "subdistrict")}
+                                                     "credit", "address", "division", "district", "subdistrict", "partner")}
     core_sim = _ratio(col["core"][i], col["core"][j])
     idf_sim = idf.cosine(col["stem"], i, j)
     name_sim = (core_sim + idf_sim) / 2
@@ -173,6 +175,11 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
     same_site = _prefixed(col["stem"][i], col["stem"][j]) & (branch_a == branch_b) & (branch_a != "") & (
         branch_a != HEAD_OFFICE)
+    # a shop sign with its neighbourhood before the name (景田阿芳超市) against the bare name (阿芳超市)
+    sign = f["sign"].to_numpy(dtype=bool)
+    signed = (col["stem"][i] == col["stem"][j]) & (col["etype"][i] == col["etype"][j]) & (
+        (sign[i] & (branch_b == "")) | (sign[j] & (branch_a == "")))
+    same_key = same_key | signed
     name_level = np.where(same_key | same_site, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
     name_level = name_level.astype(np.int8)
 
@@ -189,7 +196,7 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     division_level = _org_division_level(col["division"][i], col["division"][j], col["district"][i],
                                          col["district"][j], street_a, street_b)
     registered = f["registered"].to_numpy(dtype=bool)
-    named_site = (branch_a != "") & (branch_a != HEAD_OFFICE)  # equal on both sides where same_key
+    named_site = (branch_a == branch_b) & (branch_a != "") & (branch_a != HEAD_OFFICE)
     unique_here = ((registered[i] & registered[j]) & (division_level >= 2)) | (division_level >= 3) | (
         named_site & (division_level != 0))
     name_level[(same_key | same_site) & unique_here] = 5
@@ -199,6 +206,7 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
         "contact": contact_level(phone_level, address_level),
         "division": division_level,
         "entity_type": _equal_level(col["etype"][i], col["etype"][j]),
+        "source": (col["partner"][i] != col["partner"][j]).astype(np.int8),
     }
     reason = np.full(len(i), None, dtype=object)
     etype_a, etype_b = col["etype"][i], col["etype"][j]

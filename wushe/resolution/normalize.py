@@ -85,6 +85,7 @@ class NameParts:
     branch: str  # the branch designation, e.g. 园岭支行, or "" for a head office or a single site
     core: str  # stem with frequent type and industry words removed; never empty
     legal: bool = False  # written as a legal entity (a legal form was removed)
+    sign: bool = False  # the branch is a neighbourhood written before the name (景田阿芳超市), not a 分店
 
     @property
     def head_office(self) -> bool:
@@ -234,8 +235,10 @@ def org_name_parts(folded: str) -> NameParts:
     head, branch = _split_branch(text, rules)
     head = _strip_leading_places(_strip_legal_form(head, rules), rules)
     head = rules.community_word.sub(r"\1", head, count=1)  # 水围社区应急志愿服务队 = 水围应急志愿服务队
+    sign = False
     if not branch and not legal and not rules.entity_end.search(head):
         head, branch = _leading_locality(head, rules)  # 景田阿芳超市: a shop named after its neighbourhood
+        sign = bool(branch)
     if branch.endswith(BANK_BRANCH_WORDS) and "银行" not in head:  # 中信莲花支行: a 支行 is a bank's
         head += "银行"
     entity = rules.entity_end.search(head)
@@ -245,7 +248,7 @@ def org_name_parts(folded: str) -> NameParts:
     elif entity and entity.start() == 0:
         entity_type = entity.group(0)
     core = rules.common.sub("", stem) or stem
-    return NameParts(stem or folded, entity_type, branch, core, legal)
+    return NameParts(stem or folded, entity_type, branch, core, legal, sign)
 
 
 def person_name(folded: str) -> str:
