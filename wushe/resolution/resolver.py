@@ -30,7 +30,7 @@ from wushe.registry.bulk import Cells
 from wushe.registry.db import json_dumps
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
-from wushe.resolution.comparison import (EXACT, BigramIdf, Comparison, compare_identity, compare_organizations,
+from wushe.resolution.comparison import (EXACT, LEVELS, BigramIdf, Comparison, compare_identity, compare_organizations,
                                          compare_volunteers, exact_match, model_family, no_pairs)
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.explain import Explainer
@@ -222,9 +222,9 @@ def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | N
            stored: dict[str, Any] | None, *, learn: bool, save: bool, now: datetime, run_id: str | None
            ) -> tuple[MatchModel, float | None]:
     """The full pass learns the model from the data and stores it; a delta reuses it."""
-    if stored is not None:
-        return MatchModel.from_params(stored["model"]), stored.get("tf_mean")
     family = model_family(kind)
+    if stored is not None and _fits(stored["model"], family):
+        return MatchModel.from_params(stored["model"]), stored.get("tf_mean")
     model = MatchModel.default(family)
     if learn:
         model = _learn(family, comp)
@@ -234,6 +234,13 @@ def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | N
                   "idf": {"frequent": idf.frequent, "n_docs": idf.n_docs} if idf is not None else None}
         store.save_model(conn, kind, params, now=now, run_id=run_id)
     return model, tf_mean
+
+
+def _fits(params: dict[str, Any], family: str) -> bool:
+    """Whether stored parameters have this version's comparisons and levels (a model stored before
+    an upgrade that changed them is learned again rather than misread)."""
+    m = params.get("m") or {}
+    return set(m) == set(LEVELS[family]) and all(len(m[name]) == n for name, n in LEVELS[family].items())
 
 
 def _learn(family: str, comp: Comparison) -> MatchModel:
