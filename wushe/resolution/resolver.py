@@ -386,16 +386,15 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     survivor = Survivor(src, config)
     out = store.GoldenWrite(kind, retired=dict(assignment.retired), events=list(assignment.events))
     partners, source_ids = frame["partner"].tolist(), frame["source_id"].tolist()
-    fetched, updated = frame["fetched"].tolist(), frame["updated"].tolist()
     cells, dumps = Cells(conn.dialect.name), json_dumps
+    fetched, updated = cells.ts_column(frame["fetched"]), cells.ts_column(frame["updated"])
     origins: dict[int, tuple[Any, ...]] = {}
 
     def origin(pos: int) -> tuple[Any, ...]:
         """A member's provenance columns in the database's form (computed once per member)."""
         found = origins.get(pos)
         if found is None:
-            found = origins[pos] = (int(rid[pos]), partners[pos], source_ids[pos], cells.ts(_ts(fetched[pos])),
-                                    cells.ts(_ts(updated[pos])))
+            found = origins[pos] = (int(rid[pos]), partners[pos], source_ids[pos], fetched[pos], updated[pos])
         return found
 
     for gid, members in zip(assignment.ids, clusters):
@@ -428,10 +427,6 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
             out.events.append((old, "retired", [], {"reason": "no_live_source"}))
     out.unlink = list(scope.withdrawn)
     return out
-
-
-def _ts(value: Any) -> Any:
-    return None if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def _unsure(labels: np.ndarray, pairs: np.ndarray, comp: Comparison, probability: np.ndarray,
