@@ -175,10 +175,12 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
     same_site = _prefixed(col["stem"][i], col["stem"][j]) & (branch_a == branch_b) & (branch_a != "") & (
         branch_a != HEAD_OFFICE)
-    # a shop sign with its neighbourhood before the name (景田阿芳超市) against the bare name (阿芳超市)
+    # a sign with its neighbourhood before the name (景田阿芳超市, 锦绣阿芳门诊部) against the bare name
     sign = f["sign"].to_numpy(dtype=bool)
-    signed = (col["stem"][i] == col["stem"][j]) & (col["etype"][i] == col["etype"][j]) & (
-        (sign[i] & (branch_b == "")) | (sign[j] & (branch_a == "")))
+    unplaced, stem = f["unplaced"].to_numpy(dtype=object), col["stem"]
+    placed = sign | (unplaced != stem)
+    signed = (unplaced[i] == unplaced[j]) & (col["etype"][i] == col["etype"][j]) & (placed[i] != placed[j]) & (
+        (branch_a == branch_b) | (sign[i] & (branch_b == "")) | (sign[j] & (branch_a == "")))
     same_key = same_key | signed
     name_level = np.where(same_key | same_site, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
     name_level = name_level.astype(np.int8)

@@ -72,6 +72,7 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
             "branch_sound": [pinyin_key(x.branch) if x.branch else (HEAD_OFFICE if x.head_office else "")
                              for x in parts],
             "sign": [x.sign for x in parts],
+            "unplaced": [x.unplaced for x in parts],
             "core": [x.core for x in parts],
             "pinyin": [org_sound(x) for x in parts],
             "credit": [c if credit_code_valid(c) else "" for c in codes],

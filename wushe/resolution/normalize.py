@@ -86,6 +86,7 @@ class NameParts:
     core: str  # stem with frequent type and industry words removed; never empty
     legal: bool = False  # written as a legal entity (a legal form was removed)
     sign: bool = False  # the branch is a neighbourhood written before the name (景田阿芳超市), not a 分店
+    unplaced: str = ""  # the stem without a neighbourhood written before it (锦绣阿芳门诊部 → 阿芳)
 
     @property
     def head_office(self) -> bool:
@@ -248,7 +249,12 @@ def org_name_parts(folded: str) -> NameParts:
     elif entity and entity.start() == 0:
         entity_type = entity.group(0)
     core = rules.common.sub("", stem) or stem
-    return NameParts(stem or folded, entity_type, branch, core, legal, sign)
+    unplaced = stem
+    if not branch and entity_type and not legal:  # a typed body keeps its name, but may be signed by place
+        rest, site = _leading_locality(head, rules)
+        if site and rest.endswith(entity_type) and len(rest) - len(entity_type) >= 2:
+            unplaced = rest[: len(rest) - len(entity_type)]
+    return NameParts(stem or folded, entity_type, branch, core, legal, sign, unplaced or stem or folded)
 
 
 def person_name(folded: str) -> str:
