@@ -202,6 +202,8 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     unique_here = ((registered[i] & registered[j]) & (division_level >= 2)) | (division_level >= 3) | (
         named_site & (division_level != 0))
     name_level[(same_key | same_site) & unique_here] = 5
+    # two registered bodies whose names sound the same in one community are one name mistyped (同心/同新)
+    name_level[same_sound & registered[i] & registered[j] & (division_level == 4)] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
