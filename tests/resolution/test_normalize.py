@@ -118,6 +118,18 @@ def test_neighbourhood_names() -> None:
     assert org_name_parts(fold("中行城东支行")).key == org_name_parts(fold("中国银行泉州城东支行")).key
 
 
+def test_signs_and_short_brands() -> None:
+    # a neighbourhood on a sign is recorded as such; a typed body signed so keeps its name, bare beside it
+    assert org_name_parts(fold("景田阿芳超市")).sign and not org_name_parts(fold("阿芳超市(景田店)")).sign
+    signed = org_name_parts(fold("锦绣阿芳门诊部"))
+    assert signed.branch == "" and signed.unplaced == org_name_parts(fold("阿芳门诊部")).stem
+    # too little left after the neighbourhood: a brand (安居家修), not 家修 in 安居
+    assert org_name_parts(fold("安居家修")).key == "安居家修"
+    # a one-character type word (团) does not split a branch's place (团结店)
+    assert org_name_parts(fold("乐龄饭堂(团结店)")).branch == "团结分店"
+    assert org_name_parts(fold("深圳市益行社工服务社")).key == org_name_parts(fold("益行社工")).key
+
+
 def test_district_named_in_a_name_or_address() -> None:
     assert leading_district(fold("深圳市福田区园岭街道园东社区居民委员会")) == "440304"
     assert leading_district(fold("广东省深圳市罗湖区东门路1号")) == "440303"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from wushe.contract import make_record
-from wushe.resolution.identifiers import _USCC_ALPHABET, _USCC_VALUE, _USCC_WEIGHTS
+from wushe.validation.identifiers import USCC_ALPHABET, uscc_check_char
 
 AT = "2026-11-20T02:00:00+08:00"
 DISTRICTS = [("福田区", "440304"), ("罗湖区", "440303"), ("南山区", "440305"), ("宝安区", "440306"),
@@ -42,9 +42,8 @@ PARTNERS = ("civil", "fund", "merchants", "property")
 
 
 def credit_code(rng: random.Random, division: str) -> str:
-    body = rng.choice("59") + rng.choice("123") + division + "".join(rng.choice(_USCC_ALPHABET) for _ in range(9))
-    total = sum(_USCC_VALUE[ch] * w for ch, w in zip(body, _USCC_WEIGHTS))
-    return body + _USCC_ALPHABET[(31 - total % 31) % 31]
+    body = rng.choice("59") + rng.choice("123") + division + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    return body + uscc_check_char(body)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
+import pandas as pd
 from sqlalchemy import Connection, Table
 
 from wushe.registry.db import json_dumps
@@ -38,6 +39,18 @@ class Cells:
             value = datetime.fromisoformat(value)
         value = value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
         return value.replace(tzinfo=None).isoformat(" ", "microseconds") if self.sqlite else value
+
+    def ts_column(self, values: pd.Series) -> list[Any]:
+        """:meth:`ts` for a whole column of timezone-aware timestamps at once (NaT gives None)."""
+        if len(values) == 0:
+            return []
+        utc = pd.to_datetime(values, utc=True)
+        missing = utc.isna().tolist()
+        if self.sqlite:
+            cells = utc.dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist()
+        else:
+            cells = [None if m else v.to_pydatetime() for v, m in zip(utc.tolist(), missing)]
+        return [None if m else c for c, m in zip(cells, missing)]
 
     @staticmethod
     def json(value: Any) -> str | None:

@@ -9,7 +9,7 @@ of re-blocking the whole registry.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,8 +35,9 @@ def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
     rows: list[int] = []
     keys: list[str] = []
     add_row, add_key = rows.append, keys.append
-    columns = (f[c].tolist() for c in ("credit", "phones", "district", "pinyin", "core", "etype", "branch"))
-    for i, (credit, phones, district, pinyin, core, etype, branch) in enumerate(zip(*columns)):
+    names = ("credit", "phones", "district", "subdistrict", "pinyin", "core", "etype", "branch")
+    columns = (f[c].tolist() for c in names)
+    for i, (credit, phones, district, street, pinyin, core, etype, branch) in enumerate(zip(*columns)):
         if credit:
             add_row(i), add_key("o:cc:" + credit)
         for phone in phones:
@@ -44,6 +45,11 @@ def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
         add_row(i), add_key("o:py:" + pinyin)
         if district:
             add_row(i), add_key(f"o:pd:{pinyin}|{district}")
+            # the name without its branch or site: a shop listed once bare and once with its neighbourhood
+            add_row(i), add_key(f"o:sd:{pinyin.partition('|')[0]}|{district}")
+        if street:
+            # the name's end in its sub-district: a neighbourhood or place word written before the name
+            add_row(i), add_key(f"o:ts:{core[-3:]}|{etype}|{street}")
         add_row(i), add_key(f"o:pre:{core[:2]}|{branch}")
         add_row(i), add_key(f"o:suf:{core[-2:]}|{etype}|{branch}")
     return rows, keys
@@ -111,22 +117,67 @@ def _part_of(keys: np.ndarray) -> np.ndarray:
     return (keys.view(np.uint64) >> np.uint64(64 - PART_BITS)).astype(np.int64)
 
 
+def _rank(part: Any) -> Any:
+    """A partition's place in signed key order: partitions are a key's top bits, so those of
+    negative keys (the upper half) come first."""
+    return (part + (1 << (PART_BITS - 1))) % (1 << PART_BITS)
+
+
+def _ordered(keys: np.ndarray, rids: np.ndarray) -> bool:
+    """Whether (keys, rids) are in ascending (key, rid) order."""
+    if len(keys) < 2:
+        return True
+    up = keys[1:] > keys[:-1]
+    return bool(np.all(up | ((keys[1:] == keys[:-1]) & (rids[1:] >= rids[:-1]))))
+
+
+def _merge(keys: np.ndarray, rids: np.ndarray, new_keys: np.ndarray, new_rids: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Insert a few (key, rid) into long sorted arrays, keeping (key, rid) order, without re-sorting
+    the long arrays (a delta's cost follows the delta)."""
+    order = np.lexsort((new_rids, new_keys))
+    new_keys, new_rids = new_keys[order], new_rids[order]
+    lo, hi = np.searchsorted(keys, new_keys, "left"), np.searchsorted(keys, new_keys, "right")
+    at = lo.copy()
+    for n in np.flatnonzero(hi > lo).tolist():  # equal keys: place by rid within the block
+        at[n] = lo[n] + int(np.searchsorted(rids[lo[n] : hi[n]], new_rids[n]))
+    return np.insert(keys, at, new_keys), np.insert(rids, at, new_rids)
+
+
 class BlockIndex:
     """The stored posting lists of one kind: ``keys`` ascending, ``rids`` the record of each key."""
 
     def __init__(self, kind: str, keys: np.ndarray, rids: np.ndarray) -> None:
-        order = np.lexsort((rids, keys))
         self.kind = kind
-        self.keys = keys[order]
-        self.rids = rids[order]
+        self.relabel = False  # the stored partitions do not hold their own keys: rewrite them all on save
+        if _ordered(keys, rids):  # what was stored is in order already: a linear check, not a sort
+            self.keys, self.rids = keys, rids
+        else:
+            order = np.lexsort((rids, keys))
+            self.keys, self.rids = keys[order], rids[order]
 
     @classmethod
-    def load(cls, conn: Connection, kind: str) -> "BlockIndex":
-        rows = conn.execute(select(BLOCKS.c["keys"], BLOCKS.c.rids).where(BLOCKS.c.kind == kind)).all()
-        keys = [np.frombuffer(k, dtype="<i8") for k, _ in rows]
-        rids = [np.frombuffer(r, dtype="<i8") for _, r in rows]
+    def load(cls, conn: Connection, kind: str, keys: np.ndarray | None = None) -> "BlockIndex":
+        """The stored index of ``kind``; only the partitions holding ``keys`` when given (a look-up
+        of a few keys then reads a few partitions, not the whole index)."""
+        query = select(BLOCKS.c.part, BLOCKS.c["keys"], BLOCKS.c.rids).where(BLOCKS.c.kind == kind)
+        rows: list[tuple[int, bytes, bytes]] = []
+        if keys is None:
+            rows = list(conn.execute(query))
+        else:
+            wanted = np.unique(_part_of(keys)).tolist()
+            for start in range(0, len(wanted), CHUNK):
+                rows.extend(conn.execute(query.where(BLOCKS.c.part.in_(wanted[start : start + CHUNK]))))
+        rows.sort(key=lambda row: _rank(row[0]))
+        found = [np.frombuffer(k, dtype="<i8") for _, k, _ in rows]
+        rids = [np.frombuffer(r, dtype="<i8") for _, _, r in rows]
+        mislabelled = any(len(k) and not (_part_of(k) == part).all() for (part, _k, _r), k in zip(rows, found))
+        if mislabelled and keys is not None:  # an index stored before partitions were labelled right
+            return cls.load(conn, kind)
         empty = np.empty(0, dtype=np.int64)
-        return cls(kind, np.concatenate(keys) if keys else empty, np.concatenate(rids) if rids else empty)
+        index = cls(kind, np.concatenate(found) if found else empty, np.concatenate(rids) if rids else empty)
+        index.relabel = mislabelled
+        return index
 
     def _spans(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
@@ -154,23 +205,22 @@ class BlockIndex:
         """Forget every key of the records ``drop``, add (keys, rids); returns the partitions changed."""
         gone = np.isin(self.rids, drop)
         changed = np.union1d(_part_of(self.keys[gone]), _part_of(keys))
-        merged = BlockIndex(self.kind, np.concatenate([self.keys[~gone], keys]),
-                            np.concatenate([self.rids[~gone], rids]))
-        self.keys, self.rids = merged.keys, merged.rids
+        self.keys, self.rids = _merge(self.keys[~gone], self.rids[~gone], keys, rids)
         return changed
 
     def save(self, conn: Connection, parts: np.ndarray | None = None) -> None:
         """Write these partitions (every partition when None) within the caller's transaction."""
         where = BLOCKS.c.kind == self.kind
-        if parts is None:
+        if parts is None or self.relabel:
             conn.execute(delete(BLOCKS).where(where))
             parts = np.arange(1 << PART_BITS)
+            self.relabel = False
         else:
             wanted = parts.tolist()
             for start in range(0, len(wanted), CHUNK):
                 conn.execute(delete(BLOCKS).where(where, BLOCKS.c.part.in_(wanted[start : start + CHUNK])))
-        owner = _part_of(self.keys)
-        bounds = np.searchsorted(owner, parts, "left"), np.searchsorted(owner, parts, "right")
+        owner = _rank(_part_of(self.keys))  # ascending along the (signed) sorted keys
+        bounds = np.searchsorted(owner, _rank(parts), "left"), np.searchsorted(owner, _rank(parts), "right")
         rows = [
             (self.kind, int(part), self.keys[a:b].astype("<i8").tobytes(), self.rids[a:b].astype("<i8").tobytes())
             for part, a, b in zip(parts.tolist(), bounds[0].tolist(), bounds[1].tolist()) if b > a

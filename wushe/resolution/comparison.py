@@ -33,14 +33,18 @@ class Comparison:
 
 # number of levels per comparison (level k of n: higher is closer agreement)
 # organisation name: 5 the same registered name (legal form or type word) in the same district, which
-# registration makes unique, or any same name in the same community; 4 the same name; 3 the same sound, the same core at the same branch, or
-# nearly the same; 2, 1 similar; 0 not.
+# registration makes unique, the same named site (兴业银行坂田支行, 百姓餐馆朝阳分店) not placed in
+# another district, or any same name in the same sub-district; 4 the same name, or the same core at
+# the same named site; 3 the same sound, or nearly the same; 2, 1 similar; 0 not.
+# source: 1 two partners, 0 one partner (a partner lists an entity twice less often than two partners
+# list it once each, so a same-name pair inside one partner is more often two bodies).
 # contact: phone and address together, because a stale record has both out of date: their agreement
 # is not independent, so the model learns the joint levels (see contact_level).
 # division: 3 same community, 2 same district (a side knows no community), 1 same district but
-# different communities, 0 different districts.
+# different communities, 0 different districts; for organisations 3 is the same sub-district (街道)
+# and 4 the same community.
 LEVELS: dict[str, dict[str, int]] = {
-    "organization": {"name": 6, "credit_code": 2, "contact": 12, "division": 4, "entity_type": 2},
+    "organization": {"name": 6, "credit_code": 2, "contact": 12, "division": 5, "entity_type": 2, "source": 2},
     "volunteer": {"name": 4, "id_number": 2, "phone": 2, "birth_date": 3, "gender": 2, "division": 4},
     "identity": {"identity": 2},
 }
@@ -67,6 +71,18 @@ def _division_level(div_a: np.ndarray, div_b: np.ndarray, dist_a: np.ndarray, di
         pd.Series(div_b, dtype=object).str.len().to_numpy() == 12)  # both know the community
     level = np.where(dist_a == dist_b, np.where(both, np.where(div_a == div_b, 3, 1), 2), 0)
     return np.where(_present(dist_a, dist_b), level, -1).astype(np.int8)
+
+
+def _org_division_level(div_a: np.ndarray, div_b: np.ndarray, dist_a: np.ndarray, dist_b: np.ndarray,
+                        street_a: np.ndarray, street_b: np.ndarray) -> np.ndarray:
+    """:func:`_division_level` with the sub-district between district and community: 4 same
+    community, 3 same sub-district (a side knows no community), 2 same district, 1 same district but
+    different communities, 0 different districts. Two bodies of one name in one 街道 are rarer than
+    in one district, so the model learns its own weight for it."""
+    level = _division_level(div_a, div_b, dist_a, dist_b)
+    level = np.where(level == 3, 4, level)
+    same_street = _present(street_a, street_b) & (street_a == street_b)
+    return np.where((level == 2) & same_street, 3, level).astype(np.int8)
 
 
 def contact_level(phone: np.ndarray, address: np.ndarray) -> np.ndarray:
@@ -148,18 +164,25 @@ def _nested(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) -> Comparison:
     i, j = pairs[:, 0], pairs[:, 1]
     col = {c: f[c].to_numpy(dtype=object) for c in ("name_key", "stem", "etype", "branch_sound", "core", "pinyin",
-                                                     "credit", "address", "division", "district", "subdistrict")}
+                                                     "credit", "address", "division", "district", "subdistrict", "partner")}
     core_sim = _ratio(col["core"][i], col["core"][j])
     idf_sim = idf.cosine(col["stem"], i, j)
     name_sim = (core_sim + idf_sim) / 2
     same_key = col["name_key"][i] == col["name_key"][j]
     long_stem = (f["stem"].str.len().to_numpy() + f["etype"].str.len().to_numpy())[i] >= 3
     same_sound = (col["pinyin"][i] == col["pinyin"][j]) & long_stem
-    # the same distinctive core at the same named branch (乐龄饭堂(振兴店) / 乐龄饭堂餐饮管理有限公司振兴分店)
+    # the same stem, or one extended by trade words, at the same named branch (乐龄饭堂(振兴店) / 乐龄饭堂餐饮管理有限公司振兴分店)
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
-    same_site = _prefixed(col["core"][i], col["core"][j]) & (branch_a == branch_b) & (branch_a != "") & (
+    same_site = _prefixed(col["stem"][i], col["stem"][j]) & (branch_a == branch_b) & (branch_a != "") & (
         branch_a != HEAD_OFFICE)
-    name_level = np.where(same_key, 4, np.where(same_sound | same_site, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
+    # a sign with its neighbourhood before the name (景田阿芳超市, 锦绣阿芳门诊部) against the bare name
+    sign = f["sign"].to_numpy(dtype=bool)
+    unplaced, stem = f["unplaced"].to_numpy(dtype=object), col["stem"]
+    placed = sign | (unplaced != stem)
+    signed = (unplaced[i] == unplaced[j]) & (col["etype"][i] == col["etype"][j]) & (placed[i] != placed[j]) & (
+        (branch_a == branch_b) | (sign[i] & (branch_b == "")) | (sign[j] & (branch_a == "")))
+    same_key = same_key | signed
+    name_level = np.where(same_key | same_site, 4, np.where(same_sound, 3, _banded(name_sim, (0.5, 0.7, 0.85))))
     name_level = name_level.astype(np.int8)
 
     phones = f["phones"].tolist()
@@ -171,15 +194,23 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     addr_a, addr_b = col["address"][i], col["address"][j]
     addr_sim = _ratio(addr_a, addr_b)
     address_level = np.where(_present(addr_a, addr_b), _banded(addr_sim, (0.7, 0.9)), -1).astype(np.int8)
-    division_level = _division_level(col["division"][i], col["division"][j], col["district"][i], col["district"][j])
+    street_a, street_b = col["subdistrict"][i], col["subdistrict"][j]
+    division_level = _org_division_level(col["division"][i], col["division"][j], col["district"][i],
+                                         col["district"][j], street_a, street_b)
     registered = f["registered"].to_numpy(dtype=bool)
-    name_level[same_key & (((registered[i] & registered[j]) & (division_level >= 2)) | (division_level == 3))] = 5
+    named_site = (branch_a == branch_b) & (branch_a != "") & (branch_a != HEAD_OFFICE)
+    unique_here = ((registered[i] & registered[j]) & (division_level >= 2)) | (division_level >= 3) | (
+        named_site & (division_level != 0))
+    name_level[(same_key | same_site) & unique_here] = 5
+    # two registered bodies whose names sound the same in one community are one name mistyped (同心/同新)
+    name_level[same_sound & registered[i] & registered[j] & (division_level == 4)] = 5
     levels = {
         "name": name_level,
         "credit_code": _equal_level(col["credit"][i], col["credit"][j]),
         "contact": contact_level(phone_level, address_level),
         "division": division_level,
         "entity_type": _equal_level(col["etype"][i], col["etype"][j]),
+        "source": (col["partner"][i] != col["partner"][j]).astype(np.int8),
     }
     reason = np.full(len(i), None, dtype=object)
     etype_a, etype_b = col["etype"][i], col["etype"][j]
@@ -190,7 +221,6 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     head = (branch_a == HEAD_OFFICE) | (branch_b == HEAD_OFFICE)
     reason[~compatible & head] = "head_office_branch"
     reason[~compatible & ~head] = "branch"
-    street_a, street_b = col["subdistrict"][i], col["subdistrict"][j]
     reason[_present(street_a, street_b) & (street_a != street_b)] = "subdistrict"
     reason[levels["credit_code"] == 0] = "credit_code"
     return Comparison(

@@ -71,6 +71,8 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
             # the branch by sound; HEAD_OFFICE for a name written as the organisation itself
             "branch_sound": [pinyin_key(x.branch) if x.branch else (HEAD_OFFICE if x.head_office else "")
                              for x in parts],
+            "sign": [x.sign for x in parts],
+            "unplaced": [x.unplaced for x in parts],
             "core": [x.core for x in parts],
             "pinyin": [org_sound(x) for x in parts],
             "credit": [c if credit_code_valid(c) else "" for c in codes],
@@ -79,6 +81,7 @@ def organization_features(src: SourceFrame) -> pd.DataFrame:
             "division": divisions,
             "district": districts,
             "subdistrict": [_street(n, a, d) for n, a, d in zip(names, addresses, divisions)],
+            "partner": src.frame["partner"].to_numpy(dtype=object),
         }
     )
 

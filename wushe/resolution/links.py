@@ -103,8 +103,9 @@ def _resolve_refs(conn: Connection, refs: list[tuple[str, dict[str, Any], str]])
     found: dict[str, list[int]] = {}
     if texts:
         wanted = sorted(set(texts.values()))
-        index = blocking.BlockIndex.load(conn, "organization")
-        found = {t: r.tolist() for t, r in zip(wanted, index.lookup(blocking.hash_keys(wanted)))}
+        hashes = blocking.hash_keys(wanted)
+        index = blocking.BlockIndex.load(conn, "organization", hashes)
+        found = {t: r.tolist() for t, r in zip(wanted, index.lookup(hashes))}
     all_rids = set(by_id.values()) | {rid for rids in found.values() for rid in rids}
     golden = store.previous_goldens(conn, sorted(all_rids))
     out: list[tuple[str | None, str]] = []

@@ -85,6 +85,8 @@ class NameParts:
     branch: str  # the branch designation, e.g. 园岭支行, or "" for a head office or a single site
     core: str  # stem with frequent type and industry words removed; never empty
     legal: bool = False  # written as a legal entity (a legal form was removed)
+    sign: bool = False  # the branch is a neighbourhood written before the name (景田阿芳超市), not a 分店
+    unplaced: str = ""  # the stem without a neighbourhood written before it (锦绣阿芳门诊部 → 阿芳)
 
     @property
     def head_office(self) -> bool:
@@ -154,12 +156,13 @@ def _strip_leading_places(text: str, rules: _Rules) -> str:
 
 def _leading_locality(text: str, rules: _Rules) -> tuple[str, str]:
     """(rest, locality as a branch) when a shop's name starts with a community or sub-district short
-    name (景田阿芳超市 → 阿芳超市, 景田分店); never when the rest would be only trade words."""
+    name (景田阿芳超市 → 阿芳超市, 景田分店); never when the rest would be only trade words or too
+    short to be a name of its own (安居家修 is a brand, not 家修 in 安居)."""
     match = rules.leading_locality.match(text)
     if not match:
         return text, ""
     rest = text[match.end() :]
-    if len(rest) < 2 or rest.startswith(_COMMUNITY_WORDS) or rules.entity_end.fullmatch(rest):
+    if len(rest) < 3 or rest.startswith(_COMMUNITY_WORDS) or rules.entity_end.fullmatch(rest):
         return text, ""
     if len(rules.common.sub("", rest)) < 2:
         return text, ""
@@ -204,7 +207,7 @@ def _split_head_place(body: str, rules: _Rules) -> tuple[str, str]:
     typed = None
     for typed in rules.entity_any.finditer(body):
         pass
-    if typed is not None and typed.end() < len(body) and typed.start() >= 1:
+    if typed is not None and typed.end() <= len(body) - 2 and typed.start() >= 1:  # a place has two characters
         return body[: typed.end()], body[typed.end() :]
     region = None
     for region in rules.region_any.finditer(body):
@@ -233,8 +236,10 @@ def org_name_parts(folded: str) -> NameParts:
     head, branch = _split_branch(text, rules)
     head = _strip_leading_places(_strip_legal_form(head, rules), rules)
     head = rules.community_word.sub(r"\1", head, count=1)  # 水围社区应急志愿服务队 = 水围应急志愿服务队
+    sign = False
     if not branch and not legal and not rules.entity_end.search(head):
         head, branch = _leading_locality(head, rules)  # 景田阿芳超市: a shop named after its neighbourhood
+        sign = bool(branch)
     if branch.endswith(BANK_BRANCH_WORDS) and "银行" not in head:  # 中信莲花支行: a 支行 is a bank's
         head += "银行"
     entity = rules.entity_end.search(head)
@@ -244,7 +249,12 @@ def org_name_parts(folded: str) -> NameParts:
     elif entity and entity.start() == 0:
         entity_type = entity.group(0)
     core = rules.common.sub("", stem) or stem
-    return NameParts(stem or folded, entity_type, branch, core, legal)
+    unplaced = stem
+    if not branch and entity_type and not legal:  # a typed body keeps its name, but may be signed by place
+        rest, site = _leading_locality(head, rules)
+        if site and rest.endswith(entity_type) and len(rest) - len(entity_type) >= 2:
+            unplaced = rest[: len(rest) - len(entity_type)]
+    return NameParts(stem or folded, entity_type, branch, core, legal, sign, unplaced or stem or folded)
 
 
 def person_name(folded: str) -> str:

@@ -30,7 +30,7 @@ from wushe.registry.bulk import Cells
 from wushe.registry.db import json_dumps
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
-from wushe.resolution.comparison import (EXACT, BigramIdf, Comparison, compare_identity, compare_organizations,
+from wushe.resolution.comparison import (EXACT, LEVELS, BigramIdf, Comparison, compare_identity, compare_organizations,
                                          compare_volunteers, exact_match, model_family, no_pairs)
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.explain import Explainer
@@ -222,19 +222,31 @@ def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | N
            stored: dict[str, Any] | None, *, learn: bool, save: bool, now: datetime, run_id: str | None
            ) -> tuple[MatchModel, float | None]:
     """The full pass learns the model from the data and stores it; a delta reuses it."""
-    if stored is not None:
-        return MatchModel.from_params(stored["model"]), stored.get("tf_mean")
     family = model_family(kind)
+    if stored is not None and _fits(stored["model"], family):
+        return MatchModel.from_params(stored["model"]), stored.get("tf_mean")
     model = MatchModel.default(family)
     if learn:
-        known = np.where(comp.conflict, 0, np.where(exact_match(comp), 1, -1))
-        model = estimate(family, comp.levels, known)
+        model = _learn(family, comp)
     tf_mean = _tf_mean(counts)
     if save:
         params = {"model": model.to_params(), "tf_mean": tf_mean,
                   "idf": {"frequent": idf.frequent, "n_docs": idf.n_docs} if idf is not None else None}
         store.save_model(conn, kind, params, now=now, run_id=run_id)
     return model, tf_mean
+
+
+def _fits(params: dict[str, Any], family: str) -> bool:
+    """Whether stored parameters have this version's comparisons and levels (a model stored before
+    an upgrade that changed them is learned again rather than misread)."""
+    m = params.get("m") or {}
+    return set(m) == set(LEVELS[family]) and all(len(m[name]) == n for name, n in LEVELS[family].items())
+
+
+def _learn(family: str, comp: Comparison) -> MatchModel:
+    """EM on the candidate pairs: pairs sharing an exact key anchor the match class, pairs with a
+    hard conflict the non-match class."""
+    return estimate(family, comp.levels, np.where(comp.conflict, 0, np.where(exact_match(comp), 1, -1)))
 
 
 def _compare(kind: str, feats: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf | None) -> Comparison:
@@ -374,19 +386,20 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     survivor = Survivor(src, config)
     out = store.GoldenWrite(kind, retired=dict(assignment.retired), events=list(assignment.events))
     partners, source_ids = frame["partner"].tolist(), frame["source_id"].tolist()
-    fetched, updated = frame["fetched"].tolist(), frame["updated"].tolist()
     cells, dumps = Cells(conn.dialect.name), json_dumps
+    fetched, updated = cells.ts_column(frame["fetched"]), cells.ts_column(frame["updated"])
     origins: dict[int, tuple[Any, ...]] = {}
 
     def origin(pos: int) -> tuple[Any, ...]:
         """A member's provenance columns in the database's form (computed once per member)."""
         found = origins.get(pos)
         if found is None:
-            found = origins[pos] = (int(rid[pos]), partners[pos], source_ids[pos], cells.ts(_ts(fetched[pos])),
-                                    cells.ts(_ts(updated[pos])))
+            found = origins[pos] = (int(rid[pos]), partners[pos], source_ids[pos], fetched[pos], updated[pos])
         return found
 
-    for gid, members in zip(assignment.ids, clusters):
+    # in id order: the golden, provenance and cross-reference indexes then grow at their ends instead
+    # of at random pages, which keeps a million-record write out of the page cache's misses
+    for gid, members in sorted(zip(assignment.ids, clusters), key=lambda c: c[0]):
         data, provenance = survivor.survive(members)
         xrefs = []
         for i in members:
@@ -416,10 +429,6 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
             out.events.append((old, "retired", [], {"reason": "no_live_source"}))
     out.unlink = list(scope.withdrawn)
     return out
-
-
-def _ts(value: Any) -> Any:
-    return None if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def _unsure(labels: np.ndarray, pairs: np.ndarray, comp: Comparison, probability: np.ndarray,

@@ -1,0 +1,45 @@
+"""The persistent blocking index: stored partitions hold their own keys, a delta merges in order."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import select
+
+from wushe.resolution.blocking import BLOCKS, BlockIndex, _part_of
+
+
+def _index(seed: int, n: int) -> BlockIndex:
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, n // 3, dtype=np.int64)
+    return BlockIndex("organization", rng.choice(keys, n), rng.integers(0, 10_000, n))
+
+
+def test_a_delta_merge_equals_a_sort_of_everything() -> None:
+    index = _index(1, 3000)
+    rng = np.random.default_rng(2)
+    drop = np.unique(index.rids[:40])
+    new_keys, new_rids = rng.choice(index.keys, 50), rng.integers(20_000, 21_000, 50)
+    kept = ~np.isin(index.rids, drop)
+    expected = BlockIndex("organization", np.concatenate([index.keys[kept], new_keys]),
+                          np.concatenate([index.rids[kept], new_rids]))
+    index.replace(drop, new_keys, new_rids)
+    assert (index.keys == expected.keys).all() and (index.rids == expected.rids).all()
+
+
+def test_stored_partitions_hold_their_own_keys_and_load_back(registry) -> None:
+    index = _index(3, 5000)
+    with registry.begin() as conn:
+        index.save(conn)
+    with registry.begin() as conn:
+        for part, keys in conn.execute(select(BLOCKS.c.part, BLOCKS.c["keys"])):
+            assert (_part_of(np.frombuffer(keys, dtype="<i8")) == part).all()
+        loaded = BlockIndex.load(conn, "organization")
+        assert (loaded.keys == index.keys).all() and (loaded.rids == index.rids).all()
+        some = index.keys[::97]
+        partial = BlockIndex.load(conn, "organization", some)
+        assert all((a == b).all() for a, b in zip(partial.lookup(some), index.lookup(some)))
+        changed = loaded.replace(loaded.rids[:10], index.keys[:5], np.arange(50_000, 50_005))
+        loaded.save(conn, changed)
+    with registry.connect() as conn:
+        again = BlockIndex.load(conn, "organization")
+    assert (again.keys == loaded.keys).all() and (again.rids == loaded.rids).all()
