@@ -3,6 +3,9 @@ registry, the reports, example lookups and the way on."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,8 +34,11 @@ def test_demo_syncs_two_nights_and_looks_things_up(tmp_path: Path) -> None:
         assert shown in result.output
 
 
-def test_demo_starts_afresh_each_time(tmp_path: Path) -> None:
-    folder = tmp_path / "demo"
+def test_demo_starts_afresh_each_time_and_leaves_the_ops_registry_alone(wushe_home: Path) -> None:
     for _ in range(2):
-        assert CliRunner().invoke(app, ["demo", "--entities", "150", "--folder", str(folder)]).exit_code == 0
-    assert len(recent_runs(make_engine(f"sqlite:///{folder / 'registry.db'}"), 10)) == 2
+        done = subprocess.run([sys.executable, "-m", "wushe", "demo", "--entities", "150"], capture_output=True,
+                              text=True, env={**os.environ, "COLUMNS": "200"}, timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert "registry summary" in done.stdout and "charity_fund (connector)" in done.stdout
+    assert len(recent_runs(make_engine(f"sqlite:///{wushe_home / 'demo' / 'registry.db'}"), 10)) == 2
+    assert not (wushe_home / "wushe.db").exists()

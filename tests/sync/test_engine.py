@@ -102,3 +102,48 @@ def test_a_partner_whose_run_crashed_outside_its_streams_is_reported_failed(regi
     report = runs.finish_run(registry_engine, run_id)
     assert report.status != "succeeded" and report.failed_partners == ["merchants"]
     assert [(s.stream, s.error) for s in report.streams] == [("(run)", "partner run ended Crashed: worker lost")]
+
+
+def test_rows_the_registry_already_holds_are_not_validated_again(registry_engine, partners_file, monkeypatch) -> None:
+    from wushe.validation.validator import Validator
+
+    partners = load_partners(partners_file)
+    run_sync(registry_engine, partners, notify=False)
+    validated: list[int] = []
+    original = Validator.validate
+    monkeypatch.setattr(Validator, "validate", lambda self, records, kind: validated.append(len(records))
+                        or original(self, records, kind))
+    report = run_sync(registry_engine, partners, notify=False)
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert (shops.fetched, shops.valid, shops.unchanged) == (20, 20, 20)
+    assert validated == []
+
+
+def test_a_row_put_back_as_it_was_stored_closes_its_quarantine_item(registry_engine, partners_file, drop) -> None:
+    partners = load_partners(partners_file)
+    run_sync(registry_engine, partners, notify=False)
+    rows = org_rows(20)
+    broken = [list(r) for r in rows]
+    broken[3][4] = "999999999999"  # no such community
+    write_csv(drop["shops"], broken)
+    run_sync(registry_engine, partners, notify=False)
+    with registry_engine.connect() as conn:
+        assert conn.scalar(select(QuarantineItem.status).where(QuarantineItem.source_id == "M00003")) == "open"
+    write_csv(drop["shops"], rows)
+    report = run_sync(registry_engine, partners, notify=False)
+    with registry_engine.connect() as conn:
+        assert conn.scalar(select(QuarantineItem.status).where(QuarantineItem.source_id == "M00003")) == "fixed"
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert (shops.valid, shops.unchanged) == (20, 20)  # its last good version stayed live meanwhile
+
+
+def test_a_quarantined_row_of_a_full_export_keeps_its_last_good_version(registry_engine, partners_file, drop) -> None:
+    partners = load_partners(partners_file)
+    run_sync(registry_engine, partners, notify=False)
+    broken = [list(r) for r in org_rows(20)]
+    broken[3][4] = "999999999999"  # no such community
+    write_csv(drop["shops"], broken)
+    report = run_sync(registry_engine, partners, notify=False)
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert (shops.quarantined, shops.withdrawn) == (1, 0)
+    assert live_sources(registry_engine) == 25

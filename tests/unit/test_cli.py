@@ -49,14 +49,6 @@ def test_init_is_idempotent(tmp_path) -> None:
     assert second.exit_code == 0 and "up to date" in second.output
 
 
-def test_demo_initialises_and_summarises(wushe_home) -> None:
-    result = _wushe("demo", env={"COLUMNS": "200"})
-    assert result.returncode == 0, result.stderr
-    assert "plugins" in result.stdout and "exporters" in result.stdout
-    assert "registry summary" in result.stdout
-    assert (wushe_home / "wushe.db").exists()
-
-
 def test_plugins_json() -> None:
     result = runner.invoke(app, ["plugins", "--json"])
     assert result.exit_code == 0

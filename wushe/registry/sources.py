@@ -24,10 +24,11 @@ from sqlalchemy import Connection, bindparam, insert, literal, select, update
 from wushe.contract import Record
 from wushe.privacy import protect_payload
 from wushe.registry.bulk import Cells, insert_rows
-from wushe.registry.models import SourceRecord, SourceVersion
+from wushe.registry.models import QuarantineItem, SourceRecord, SourceVersion
 
 HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
+QUARANTINE = QuarantineItem.__table__
 CHUNK = 500  # keys per IN (...) lookup; well under every backend's bound-parameter limit
 COLUMNS = ("partner", "kind", "source_id", "stream", "version", "content_hash", "deleted", "payload", "source_updated_at",
            "fetched_at", "first_seen_at", "changed_at", "last_seen_at", "withdrawn_at", "last_run_id", "pending")
@@ -71,7 +72,74 @@ class WriteResult:
 def encode_payload(payload: dict[str, Any], deleted: bool = False) -> tuple[str, str]:
     """The payload's stored JSON and its content digest (key order does not matter)."""
     body = orjson.dumps(payload, option=_JSON_OPTIONS)
-    return body.decode(), hashlib.blake2b(body + (b"\x00deleted" if deleted else b""), digest_size=16).hexdigest()
+    return body.decode(), _digest(body, deleted)
+
+
+def _digest(body: bytes, deleted: bool) -> str:
+    return hashlib.blake2b(body + b"\x00deleted" if deleted else body, digest_size=16).hexdigest()
+
+
+class Encoded(NamedTuple):
+    """A record's payload as stored: privacy-protected, encoded, and its content digest."""
+
+    payload: dict[str, Any]
+    body: bytes
+    digest: str
+
+
+def encode_record(rec: Record) -> Encoded:
+    payload = protect_payload(rec.get("payload") or {})
+    body = orjson.dumps(payload, option=_JSON_OPTIONS)
+    return Encoded(payload, body, _digest(body, bool(rec.get("deleted"))))
+
+
+@dataclass
+class Sorted:
+    """A batch split by whether the registry already holds each record exactly as it is."""
+
+    changed: list[Record]  # new, changed, re-appearing, or repeated within the batch
+    unchanged: list[Record]
+    encoded: dict[int, Encoded]  # id(record) -> its encoding, for the unchanged ones
+
+
+def sort_unchanged(conn: Connection, records: Sequence[Record]) -> Sorted:
+    """Find the records whose stored content is already exactly this (and still live).
+
+    They need neither validating (they passed when they arrived) nor merging, only a fresh
+    ``last_seen_at``: on a full export, that is most of a night. A key repeated within the batch
+    counts as changed, so the batch's last-one-wins order stays with the writer; so does a key with
+    a quarantine item still open or flagged, so that validation can close it.
+    """
+    repeated = Counter((r["partner"], r["kind"], r["source_id"]) for r in records)
+    groups: dict[tuple[str, str], list[Record]] = {}
+    for rec in records:
+        groups.setdefault((rec["partner"], rec["kind"]), []).append(rec)
+    out = Sorted([], [], {})
+    for (partner, kind), group in groups.items():
+        ids = [r["source_id"] for r in group]
+        heads = existing_heads(conn, partner, kind, ids)
+        questioned = _questioned(conn, partner, kind, [i for i in ids if i in heads])
+        for rec in group:
+            old = heads.get(rec["source_id"])
+            if old is not None and repeated[(partner, kind, rec["source_id"])] == 1 and (
+                    not old.withdrawn or rec.get("deleted")) and rec["source_id"] not in questioned:
+                encoded = encode_record(rec)
+                if encoded.digest == old.content_hash:
+                    out.unchanged.append(rec)
+                    out.encoded[id(rec)] = encoded
+                    continue
+            out.changed.append(rec)
+    return out
+
+
+def _questioned(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> set[str]:
+    """Which of these source ids have a quarantine item still open or flagged."""
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found.update(conn.scalars(select(QUARANTINE.c.source_id).where(
+            QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status.in_(("open", "flagged")),
+            QUARANTINE.c.source_id.in_(chunk))))
+    return found
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -104,10 +172,12 @@ def write_source_records(
     run_id: str | None = None,
     stream: str | None = None,
     now: datetime | None = None,
+    encoded: dict[int, Encoded] | None = None,
 ) -> WriteResult:
     """Store a batch of contract records; returns the counts and which records changed.
 
     Within one batch the last record for a key wins, as it would arriving one after another.
+    ``encoded`` holds encodings already made for some of these very records (``sort_unchanged``).
     """
     now = now or datetime.now(timezone.utc)
     groups: dict[tuple[str, str], dict[str, Record]] = {}
@@ -115,7 +185,7 @@ def write_source_records(
         groups.setdefault((rec["partner"], rec["kind"]), {})[rec["source_id"]] = rec
     result = WriteResult(WriteCounts(), [])
     for (partner, kind), by_id in groups.items():
-        result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
+        result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched, encoded or {})
     return result
 
 
@@ -128,6 +198,7 @@ def _write_group(
     stream: str | None,
     now: datetime,
     touched: list[tuple[str, str, str, str]],
+    encoded: dict[int, Encoded],
 ) -> WriteCounts:
     cells = Cells(conn.dialect.name)
     ts = cells.ts
@@ -137,13 +208,10 @@ def _write_group(
     fresh: list[tuple[Any, ...]] = []
     changed: list[dict[str, Any]] = []
     seen: list[int] = []
-    blake2b, dumps = hashlib.blake2b, orjson.dumps
 
     for source_id, rec in by_id.items():
         deleted = bool(rec.get("deleted"))
-        payload = protect_payload(rec.get("payload") or {})
-        body = dumps(payload, option=_JSON_OPTIONS)
-        digest = blake2b(body + b"\x00deleted" if deleted else body, digest_size=16).hexdigest()
+        payload, body, digest = encoded.get(id(rec)) or encode_record(rec)
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"
@@ -188,6 +256,16 @@ def _keep_current_versions(conn: Connection, ids: Sequence[int], now: datetime) 
             HEAD.c.fetched_at, HEAD.c.changed_at, superseded, HEAD.c.last_run_id,
         ).where(HEAD.c.id.in_(chunk))
         conn.execute(insert(HISTORY).from_select(HISTORY_COLUMNS, current))
+
+
+def keep_seen(conn: Connection, partner: str, kind: str, source_ids: Sequence[str], *, run_id: str | None = None,
+              now: datetime | None = None) -> None:
+    """These records arrived but could not be taken (quarantined, unreadable): their last good
+    version stays live, so a full export's withdrawal must not count them as gone."""
+    now = now or datetime.now(timezone.utc)
+    for chunk in _chunks(list(source_ids)):
+        conn.execute(update(HEAD).where(HEAD.c.partner == partner, HEAD.c.kind == kind, HEAD.c.source_id.in_(chunk),
+                                        HEAD.c.withdrawn_at.is_(None)).values(last_seen_at=now, last_run_id=run_id))
 
 
 def withdraw_unseen(conn: Connection, partner: str, stream: str, seen_since: datetime, *,

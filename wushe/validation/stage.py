@@ -42,16 +42,24 @@ class BatchOutcome:
 
     valid: list[Record]  # stage these: every error-tier rule passed (flagged rows included)
     quarantine: QuarantineCounts
-    report: Any  # the validator's BatchReport
+    report: Any  # the validator's BatchReport (None when nothing needed validating)
+
+    def held_back(self) -> list[Any]:
+        """Source ids of the rows quarantined for errors."""
+        if self.report is None:
+            return []
+        return [self.report.records[i].get("source_id") for i in self.report.rejected
+                if self.report.records[i].get("source_id") is not None]
 
 
 @dataclass
 class Validated:
     """A batch the suite has run on, not yet gated or written."""
 
-    report: Any  # the validator's BatchReport
-    rows: int  # rows read, unreadable ones included
+    report: Any  # the validator's BatchReport; None when every row was known already (and none unreadable)
+    rows: int  # rows read, unreadable and known ones included
     unreadable: list[Unreadable]
+    known_valid: int = 0
 
 
 @dataclass
@@ -98,13 +106,19 @@ class StreamValidation:
         """
         return self.record(conn, self.validate(batch, unreadable=unreadable), now=now)
 
-    def validate(self, batch: Batch | Sequence[Record], *, unreadable: Sequence[Unreadable] = ()) -> Validated:
-        """Run the suite on a batch; touches no database, so it can run before the write transaction."""
+    def validate(self, batch: Batch | Sequence[Record], *, unreadable: Sequence[Unreadable] = (),
+                 known_valid: int = 0) -> Validated:
+        """Run the suite on a batch; touches no database, so it can run before the write transaction.
+
+        ``known_valid`` counts rows of the same read left out because the registry already holds
+        them exactly as they are (they passed when they arrived); the gates count them as valid.
+        """
         if isinstance(batch, Batch):
             records, unreadable = batch.records, [*batch.unreadable, *unreadable]
         else:
             records = list(batch)
-        return Validated(self.validator.validate(records, self.kind), len(records) + len(unreadable), list(unreadable))
+        return Validated(self.validator.validate(records, self.kind) if records or unreadable else None,
+                         len(records) + len(unreadable) + known_valid, list(unreadable), known_valid)
 
     def record(self, conn: Connection, validated: Validated, *, now: datetime | None = None) -> BatchOutcome:
         """Apply the gates to a validated batch, then write its quarantine rows and results (no commit).
@@ -112,23 +126,25 @@ class StreamValidation:
         Raises :class:`GateFailure` before writing anything when a gate fails.
         """
         report, rows, unreadable = validated.report, validated.rows, validated.unreadable
-        rejected = len(report.rejected)
+        rejected = len(report.rejected) if report else 0
         violations = [v for v in (
             gate_checks.invalid_share(self.tally.quarantined + rejected + len(unreadable), self.tally.fetched + rows,
                                       self.gates),
-            self._drift(conn, report),
+            self._drift(conn, report) if report else None,
         ) if v]
         if violations:
             self.tally.violations.extend(violations)
             raise GateFailure(self.partner, self.stream, violations)
-        counts = write_batch(conn, report, partner=self.partner, stream=self.stream, run_id=self.run_id,
-                             unreadable=unreadable, now=now)
-        write_results(conn, report.outcomes, partner=self.partner, stream=self.stream, kind=self.kind,
-                      run_id=self.run_id, now=now)
-        valid = report.valid_records()
+        counts = QuarantineCounts()
+        if report:
+            counts = write_batch(conn, report, partner=self.partner, stream=self.stream, run_id=self.run_id,
+                                 unreadable=unreadable, now=now)
+            write_results(conn, report.outcomes, partner=self.partner, stream=self.stream, kind=self.kind,
+                          run_id=self.run_id, now=now)
+        valid = report.valid_records() if report else []
         t = self.tally
         t.fetched += rows
-        t.valid += len(valid)
+        t.valid += len(valid) + validated.known_valid
         t.quarantined += counts.rejected
         t.flagged += counts.flagged
         t.batches += 1
