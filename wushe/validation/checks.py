@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from wushe.validation import identifier_arrays as arrays
-from wushe.validation.columns import Column, kind_columns
+from wushe.validation.columns import UNKNOWN, UNKNOWN_FIELDS, Column, kind_columns
 
 Check = Callable[[pd.Series], np.ndarray]
 
@@ -50,6 +50,12 @@ def batch_scope() -> Iterator[BatchScope]:
         yield _scope
     finally:
         _scope = outer
+
+
+def record(rule_id: str, column: str, passes: np.ndarray) -> None:
+    """Keep which rows of ``column`` passed ``rule_id``, for the validator to name them."""
+    if _scope is not None:
+        _scope.findings[(rule_id, column)] = passes
 
 
 def _bools(values: Any, n: int) -> np.ndarray:
@@ -219,11 +225,14 @@ def non_negative(values: pd.Series) -> np.ndarray:
     return ~(parse_numbers(values) < 0).to_numpy()
 
 
-def ordered(low: pd.Series, high: pd.Series, as_type: str) -> np.ndarray:
+def ordered(low: pd.Series, high: pd.Series, as_type: str, rule_id: str = "") -> np.ndarray:
     """``low`` is not above ``high`` where both are readable as ``as_type`` (date or number)."""
     parse = parse_dates if as_type == "date" else parse_numbers
     a, b = parse(low), parse(high)
-    return ~((a > b) & a.notna() & b.notna()).to_numpy()
+    passes = ~((a > b) & a.notna() & b.notna()).to_numpy()
+    if rule_id:
+        record(rule_id, f"{low.name},{high.name}", passes)
+    return passes
 
 
 # -- rules over columns --------------------------------------------------------------------------
@@ -237,7 +246,7 @@ IDENTIFIER_RULES = {
 TAXONOMY_BY_FIELD = {"org_type": "org_types", "categories": "resource_categories", "category": "resource_categories",
                      "target_groups": "target_groups"}
 SIGNED_FIELDS = frozenset({"lat", "lon"})  # coordinates may be negative; every other number may not
-COLUMN_RULES = ("CONTRACT.REQUIRED", "CONTRACT.TYPE", *(r for rules in IDENTIFIER_RULES.values() for r in rules),
+COLUMN_RULES = ("CONTRACT.REQUIRED", "CONTRACT.TYPE", "CONTRACT.UNKNOWN_FIELD", *(r for rules in IDENTIFIER_RULES.values() for r in rules),
                 "TAXONOMY.UNKNOWN", "VALUE.NEGATIVE")
 
 
@@ -331,6 +340,10 @@ def column_check(rule_id: str, column: Column | None) -> Check | None:
     """The vectorised check of ``rule_id`` on a whole column, or None where the rule does not apply."""
     if column is None:
         return None
+    if (rule_id == "CONTRACT.UNKNOWN_FIELD") != (column.name == UNKNOWN_FIELDS):
+        return None
+    if rule_id == "CONTRACT.UNKNOWN_FIELD":
+        return lambda series: ~_present_mask(series)
     if rule_id == "CONTRACT.REQUIRED":
         if not column.required:
             return None
@@ -350,11 +363,10 @@ def rule_passes(frame: pd.DataFrame, kind: str, rule_id: str) -> np.ndarray:
     spec = kind_columns(kind)
     passes = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
-        check = column_check(rule_id, spec.by_name.get(name))
+        check = column_check(rule_id, UNKNOWN if name == UNKNOWN_FIELDS else spec.by_name.get(name))
         if check is None:
             continue
         column_passes = check(frame[name])
-        if _scope is not None:
-            _scope.findings[(rule_id, name)] = column_passes
+        record(rule_id, name, column_passes)
         passes &= column_passes
     return passes

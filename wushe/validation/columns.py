@@ -60,6 +60,10 @@ ENVELOPE = (
 )
 
 
+# the names of the payload's fields the contract does not define (None when there are none)
+UNKNOWN = Column(UNKNOWN_FIELDS, "list", "约定以外的字段")
+
+
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(inner type, is_list) with Optional removed."""
     origin = typing.get_origin(annotation)

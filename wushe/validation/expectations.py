@@ -78,6 +78,10 @@ class ExpectColumnsToHaveContractTypes(_RuleExpectation):
     """Values have the record contract's types: text, ISO date, number, one of a closed list (CONTRACT.TYPE)."""
 
 
+class ExpectColumnsToHoldContractFieldsOnly(_RuleExpectation):
+    """The payload holds only fields the contract defines (CONTRACT.UNKNOWN_FIELD)."""
+
+
 class ExpectColumnsToBeValidCreditCodes(_RuleExpectation):
     """Unified social credit codes: format, check character, embedded organisation code (CN.USCC.*)."""
 
@@ -105,6 +109,7 @@ class ExpectColumnsToBeNonNegative(_RuleExpectation):
 EXPECTATION_BY_RULE: dict[str, type[_RuleExpectation]] = {
     "CONTRACT.REQUIRED": ExpectColumnsToBePresent,
     "CONTRACT.TYPE": ExpectColumnsToHaveContractTypes,
+    "CONTRACT.UNKNOWN_FIELD": ExpectColumnsToHoldContractFieldsOnly,
     **{r: ExpectColumnsToBeValidCreditCodes for r in checks.IDENTIFIER_RULES["uscc"]},
     **{r: ExpectColumnsToBeValidIdNumbers for r in checks.IDENTIFIER_RULES["id_number"]},
     **{r: ExpectColumnsToBePhoneNumbers for r in checks.IDENTIFIER_RULES["phone"]},
@@ -118,18 +123,20 @@ class ColumnPairValuesOrdered(ColumnPairMapMetricProvider):
     condition_metric_name = "column_pair_values.wushe_ordered"
     condition_domain_keys = ("batch_id", "table", "column_A", "column_B", "row_condition", "condition_parser",
                              "ignore_row_if")
-    condition_value_keys = ("as_type",)
+    condition_value_keys = ("as_type", "rule_id")
 
     @column_pair_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, as_type: str = "number", **kwargs: Any) -> pd.Series:
-        return pd.Series(checks.ordered(column_A, column_B, as_type), index=column_A.index, dtype=bool)
+    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, as_type: str = "number", rule_id: str = "",
+                **kwargs: Any) -> pd.Series:
+        return pd.Series(checks.ordered(column_A, column_B, as_type, rule_id), index=column_A.index, dtype=bool)
 
 
 class ExpectColumnPairValuesToBeOrdered(_FrozenConfiguration, ColumnPairMapExpectation):
     """``column_A`` is not above ``column_B``: start before end, remaining within total, min within max."""
 
     as_type: str = "number"
+    rule_id: str = ""  # names the rows' findings (see checks.record)
     ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = "neither"
     map_metric = "column_pair_values.wushe_ordered"
-    success_keys: ClassVar[Tuple[str, ...]] = ("as_type", "ignore_row_if", "mostly")
+    success_keys: ClassVar[Tuple[str, ...]] = ("as_type", "rule_id", "ignore_row_if", "mostly")
     _configuration: Any = pydantic.PrivateAttr(default=None)
