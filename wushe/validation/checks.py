@@ -62,6 +62,16 @@ def _bools(values: Any, n: int) -> np.ndarray:
     return np.fromiter(values, dtype=bool, count=n)
 
 
+_type_of = np.frompyfunc(type, 1, 1)
+_stripped = np.frompyfunc(str.strip, 1, 1)
+_length = np.frompyfunc(len, 1, 1)
+
+
+def types(values: np.ndarray) -> np.ndarray:
+    """The exact Python type of every value (compare with ``==``: a bool is not an int here)."""
+    return _type_of(values) if len(values) else np.empty(0, dtype=object)
+
+
 def _dedup(values: pd.Series, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """``fn`` over the distinct values only, spread back to every row (codes repeat a lot)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
@@ -71,24 +81,23 @@ def _dedup(values: pd.Series, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndar
 # -- presence ------------------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    kind = type(value)
-    if kind is str:
-        return not value.strip()
-    if kind is float:
-        return math.isnan(value)
-    if kind is list or kind is dict:
-        return not value
-    return False
+def _blank(values: np.ndarray) -> np.ndarray:
+    """None, NaN, blank text, an empty list or object."""
+    kinds = types(values)
+    blank = kinds == type(None)
+    for kind, test in ((float, lambda v: np.isnan(v.astype(np.float64))), (str, lambda v: _stripped(v) == ""),
+                       (list, lambda v: _length(v) == 0), (dict, lambda v: _length(v) == 0)):
+        these = kinds == kind
+        if these.any():
+            blank[these] = test(values[these])
+    return blank
 
 
 def present(series: pd.Series) -> np.ndarray:
     """Not missing, not blank text, not an empty list."""
     if _text_dtype(series):
         return ~(series.isna() | series.eq("") | series.str.isspace()).to_numpy(dtype=bool)
-    return ~_bools(map(_blank, series.to_numpy(dtype=object)), len(series))
+    return ~_blank(series.to_numpy(dtype=object))
 
 
 # -- types ---------------------------------------------------------------------------------------
@@ -101,7 +110,7 @@ def _text_dtype(values: pd.Series) -> bool:
 
 def _of_type(kind: type) -> Check:
     def check(values: pd.Series) -> np.ndarray:
-        return _bools((type(v) is kind for v in values.to_numpy(dtype=object)), len(values))
+        return np.asarray(types(values.to_numpy(dtype=object)) == kind, dtype=bool)
 
     return check
 
@@ -117,10 +126,12 @@ def parse_dates(series: pd.Series) -> pd.Series:
     if _text_dtype(series):
         return pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
     values = series.to_numpy(dtype=object)
-    is_text = _bools((type(v) is str for v in values), len(values))
-    parsed = pd.to_datetime(pd.Series(np.where(is_text, values, None), index=series.index, dtype=object),
-                            format="%Y-%m-%d", errors="coerce")
-    objects = ~is_text & _bools((type(v) is dt.date for v in values), len(values))
+    kinds = types(values)
+    # dates repeat: parse each distinct text once
+    codes, uniques = pd.factorize(np.where(kinds == str, values, None))
+    distinct = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d", errors="coerce").array
+    parsed = pd.Series(pd.api.extensions.take(distinct, codes, allow_fill=True), index=series.index)
+    objects = kinds == dt.date
     if objects.any():
         parsed[objects] = pd.to_datetime(pd.Series(values[objects], dtype=object), errors="coerce").to_numpy()
     return parsed
@@ -131,7 +142,7 @@ def parse_numbers(series: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
         return series.astype("float64")
     values = series.to_numpy(dtype=object)
-    is_bool = _bools((type(v) is bool for v in values), len(values))
+    is_bool = types(values) == bool
     cleaned = pd.Series(np.where(is_bool, None, values), index=series.index, dtype=object)
     return pd.to_numeric(cleaned, errors="coerce").astype("float64")
 
@@ -285,14 +296,26 @@ def elements(series: pd.Series, column: Column, keep_missing: bool = False) -> p
     """The elements of a list-valued column, indexed by their row (missing ones dropped unless asked).
 
     A sub-field of a list of objects (``items[].quantity``) holds the whole list in each cell; its
-    elements are the sub-field's values.
+    elements are the sub-field's values. Within a batch scope each column is spread out once, however
+    many rules read its elements.
     """
+    key = ("elements", series.name, len(series), keep_missing)
+    if _scope is not None and key in _scope.memo:
+        return _scope.memo[key]
+    flat = _spread(series, column)
+    flat = flat if keep_missing else flat[flat.notna().to_numpy()]
+    if _scope is not None:
+        _scope.memo[key] = flat
+    return flat
+
+
+def _spread(series: pd.Series, column: Column) -> pd.Series:
     flat = series.explode()
     if column.nested:
         flat = flat[(flat.map(type) == dict).to_numpy()]
         key = column.leaf
         flat = pd.Series([item.get(key) for item in flat], index=flat.index, dtype=object, name=series.name)
-    return flat if keep_missing else flat[flat.notna().to_numpy()]
+    return flat
 
 
 def _present_mask(series: pd.Series) -> np.ndarray:
