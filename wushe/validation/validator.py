@@ -164,8 +164,6 @@ class Validator:
         With a ``scope``, the expectations are wushe's own and their checks' findings name the
         failing rows of each column; without, GX's COMPLETE results list them.
         """
-        import numpy as np
-
         outcomes = {(o.rule_id, o.field): o for o in report.outcomes}
 
         def outcome(rule_id: str, tier: str, column: str, config: Any) -> RuleOutcome:
@@ -183,32 +181,43 @@ class Validator:
             if res.exception_info and res.exception_info.get("raised_exception"):
                 raise ValidationError(f"validation rule {rule_id} could not run: "
                                       f"{res.exception_info.get('exception_message')}")
-            if scope is None:
-                stats = res.result or {}
-                failing = [int(i) for i in stats.get("unexpected_index_list") or []]
-                if stats.get("unexpected_count") and not failing:
-                    raise ValidationError(f"validation rule {rule_id} reported failures without naming the rows")
-                counted = outcome(rule_id, tier, field_name, config)
-                counted.checked += int(stats.get("element_count", len(frame))) - int(stats.get("missing_count") or 0)
-                counted.failed += len(failing)
-                self._collect(report, frame, rows, failing, field_name, rule_id, tier)
-                continue
-            columns = config.kwargs.get("column_list") or [field_name]
-            found = [(c, scope.findings[(rule_id, c)]) for c in columns if (rule_id, c) in scope.findings]
-            if not found:
-                raise ValidationError(f"validation rule {rule_id} ran without its checks' findings")
-            failed = False
-            for column, passes in found:
-                positions = np.flatnonzero(~passes)
-                failed = failed or len(positions) > 0
+            parts = (self._found(res, frame, scope, rule_id, field_name) if scope is not None
+                     else self._listed(res, frame, rule_id, field_name))
+            for column, failing, checked in parts:
                 counted = outcome(rule_id, tier, column, config)
-                counted.checked += (len(frame) if rule_id in WHOLE_ROW_RULES or column not in frame.columns
-                                    else scope.present_count(frame[column]))
-                counted.failed += len(positions)
-                self._collect(report, frame, rows, positions, column, rule_id, tier)
-            if failed == bool(res.success):
-                raise ValidationError(f"validation rule {rule_id}: the checks and Great Expectations disagree "
-                                      "on whether it passed")
+                counted.checked += checked
+                counted.failed += len(failing)
+                self._collect(report, frame, rows, failing, column, rule_id, tier)
+
+    @staticmethod
+    def _listed(res: Any, frame: pd.DataFrame, rule_id: str, field_name: str) -> list[tuple[str, Any, int]]:
+        """A plugin expectation's failing rows, as GX's COMPLETE result lists them: (field, rows, checked)."""
+        stats = res.result or {}
+        failing = [int(i) for i in stats.get("unexpected_index_list") or []]
+        if stats.get("unexpected_count") and not failing:
+            raise ValidationError(f"validation rule {rule_id} reported failures without naming the rows")
+        checked = int(stats.get("element_count", len(frame))) - int(stats.get("missing_count") or 0)
+        return [(field_name, failing, checked)]
+
+    @staticmethod
+    def _found(res: Any, frame: pd.DataFrame, scope: Any, rule_id: str, field_name: str
+               ) -> list[tuple[str, Any, int]]:
+        """A built-in expectation's failing rows per column, from its checks' findings."""
+        import numpy as np
+
+        parts = []
+        for column in res.expectation_config.kwargs.get("column_list") or [field_name]:
+            passes = scope.findings.get((rule_id, column))
+            if passes is not None:
+                checked = (len(frame) if rule_id in WHOLE_ROW_RULES or column not in frame.columns
+                           else scope.present_count(frame[column]))
+                parts.append((column, np.flatnonzero(~passes), checked))
+        if not parts:
+            raise ValidationError(f"validation rule {rule_id} ran without its checks' findings")
+        if any(len(failing) for _, failing, _ in parts) == bool(res.success):
+            raise ValidationError(f"validation rule {rule_id}: the checks and Great Expectations disagree "
+                                  "on whether it passed")
+        return parts
 
     @staticmethod
     def _collect(report: BatchReport, frame: pd.DataFrame, rows: list[int], failing: Any, column: str,
