@@ -11,6 +11,7 @@ flat; producing them is not counted.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import resource
 import time
@@ -116,27 +117,29 @@ class Synthetic:
 
 
 def sandbox_batches(total: int, size: int, invalid: float) -> Iterator[tuple[str, list[dict]]]:
-    """The sandbox partners' records, in batches of one kind (as a connector's stream delivers them)."""
+    """Exactly ``total`` of the sandbox partners' records, in batches of one kind (as a connector's
+    stream delivers them); later nights follow if one night falls short."""
     from wushe import sandbox
 
     entities = int(total / 1.1) + 1
     made = 0
-    for partner in sandbox.PARTNERS:
-        buffers: dict[str, list[dict]] = {}
-        for record in sandbox.observations(5, entities, partner, 0, invalid_share=invalid):
+    for night in itertools.count():
+        for partner in sandbox.PARTNERS:
+            buffers: dict[str, list[dict]] = {}
+            for record in sandbox.observations(5, entities, partner, night, invalid_share=invalid):
+                if made >= total:
+                    break
+                buffer = buffers.setdefault(record["kind"], [])
+                buffer.append(record)
+                made += 1
+                if len(buffer) >= size:
+                    yield record["kind"], buffer
+                    buffers[record["kind"]] = []
+            for kind, buffer in buffers.items():
+                if buffer:
+                    yield kind, buffer
             if made >= total:
-                break
-            buffer = buffers.setdefault(record["kind"], [])
-            buffer.append(record)
-            made += 1
-            if len(buffer) >= size:
-                yield record["kind"], buffer
-                buffers[record["kind"]] = []
-        for kind, buffer in buffers.items():
-            if buffer:
-                yield kind, buffer
-        if made >= total:
-            return
+                return
 
 
 def main() -> None:
@@ -167,6 +170,7 @@ def main() -> None:
     validating = cpu = 0.0
     rejected = flagged = done = 0
     rss_first = None
+    run_started = time.perf_counter()
     for kind, batch in batches:
         t0, c0 = time.perf_counter(), time.process_time()
         report = v.validate(batch, kind)
@@ -177,10 +181,12 @@ def main() -> None:
         done += len(batch)
         if rss_first is None:
             rss_first = rss_mb()
+    producing = time.perf_counter() - run_started - validating
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"records validated:   {done:,} from the {args.source} in batches of up to {args.batch:,} "
           f"({args.invalid:.0%} planted errors)")
     print(f"rejected / flagged:  {rejected:,} / {flagged:,}")
+    print(f"producing records:   {producing:.1f} s wall (not counted below)")
     print(f"validation time:     {validating:.2f} s wall, {cpu:.2f} s CPU (the machine is shared: CPU time is the steadier figure)")
     print(f"throughput:          {done / validating:,.0f} records/s wall, {done / cpu:,.0f} records per CPU-second")
     print(f"memory: RSS after first batch {rss_first:,.0f} MB, at the end {rss_mb():,.0f} MB, peak {peak:,.0f} MB")

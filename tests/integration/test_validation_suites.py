@@ -143,6 +143,14 @@ def test_outcomes_count_checked_and_failed_values(validator) -> None:
     assert checksum.expectation == "expect_columns_to_be_valid_credit_codes"
 
 
+def test_rules_over_whole_rows_count_every_row(validator) -> None:
+    report = validator.validate(batch("resource", [{"nickname": "x"}, {"valid_to": "2025-12-31"}]), "resource")
+    counts = {(o.rule_id, o.field): (o.checked, o.failed) for o in report.outcomes}
+    assert counts[("CONTRACT.UNKNOWN_FIELD", "_unknown_fields")] == (3, 1)
+    assert counts[("DATE.ORDER", "valid_from,valid_to")] == (3, 1)
+    assert counts[("CONTRACT.REQUIRED", "name")] == (3, 0)
+
+
 def test_plugin_rules_join_the_suite(validator) -> None:
     import great_expectations.expectations as gxe
     import pluggy

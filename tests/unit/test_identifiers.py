@@ -231,7 +231,7 @@ def test_a_changed_reference_code_is_unknown_or_malformed(code: str, pos: int, d
 # -- the vectorised fast path agrees with the scalar definition --------------------------------
 
 CODEISH = st.text(st.sampled_from(USCC_CHARS + "IOZSVabcxy ０１９Ａ-\x00"), max_size=22)
-PHONEISH = st.text(st.sampled_from("0123456789 -()+.转x８６"), max_size=26)
+PHONEISH = st.text(st.sampled_from("0123456789 -()+.转x８６\n\x00"), max_size=26)
 
 
 @settings(max_examples=300)

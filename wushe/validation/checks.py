@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from wushe.validation import identifier_arrays as arrays
-from wushe.validation.columns import Column, kind_columns
+from wushe.validation.columns import UNKNOWN, UNKNOWN_FIELDS, Column, kind_columns
 
 Check = Callable[[pd.Series], np.ndarray]
 
@@ -52,8 +52,24 @@ def batch_scope() -> Iterator[BatchScope]:
         _scope = outer
 
 
+def record(rule_id: str, column: str, passes: np.ndarray) -> None:
+    """Keep which rows of ``column`` passed ``rule_id``, for the validator to name them."""
+    if _scope is not None:
+        _scope.findings[(rule_id, column)] = passes
+
+
 def _bools(values: Any, n: int) -> np.ndarray:
     return np.fromiter(values, dtype=bool, count=n)
+
+
+_type_of = np.frompyfunc(type, 1, 1)
+_stripped = np.frompyfunc(str.strip, 1, 1)
+_length = np.frompyfunc(len, 1, 1)
+
+
+def types(values: np.ndarray) -> np.ndarray:
+    """The exact Python type of every value (compare with ``==``: a bool is not an int here)."""
+    return _type_of(values) if len(values) else np.empty(0, dtype=object)
 
 
 def _dedup(values: pd.Series, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -65,24 +81,23 @@ def _dedup(values: pd.Series, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndar
 # -- presence ------------------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    kind = type(value)
-    if kind is str:
-        return not value.strip()
-    if kind is float:
-        return math.isnan(value)
-    if kind is list or kind is dict:
-        return not value
-    return False
+def _blank(values: np.ndarray) -> np.ndarray:
+    """None, NaN, blank text, an empty list or object."""
+    kinds = types(values)
+    blank = kinds == type(None)
+    for kind, test in ((float, lambda v: np.isnan(v.astype(np.float64))), (str, lambda v: _stripped(v) == ""),
+                       (list, lambda v: _length(v) == 0), (dict, lambda v: _length(v) == 0)):
+        these = kinds == kind
+        if these.any():
+            blank[these] = test(values[these])
+    return blank
 
 
 def present(series: pd.Series) -> np.ndarray:
     """Not missing, not blank text, not an empty list."""
     if _text_dtype(series):
         return ~(series.isna() | series.eq("") | series.str.isspace()).to_numpy(dtype=bool)
-    return ~_bools(map(_blank, series.to_numpy(dtype=object)), len(series))
+    return ~_blank(series.to_numpy(dtype=object))
 
 
 # -- types ---------------------------------------------------------------------------------------
@@ -95,7 +110,7 @@ def _text_dtype(values: pd.Series) -> bool:
 
 def _of_type(kind: type) -> Check:
     def check(values: pd.Series) -> np.ndarray:
-        return _bools((type(v) is kind for v in values.to_numpy(dtype=object)), len(values))
+        return np.asarray(types(values.to_numpy(dtype=object)) == kind, dtype=bool)
 
     return check
 
@@ -111,10 +126,12 @@ def parse_dates(series: pd.Series) -> pd.Series:
     if _text_dtype(series):
         return pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
     values = series.to_numpy(dtype=object)
-    is_text = _bools((type(v) is str for v in values), len(values))
-    parsed = pd.to_datetime(pd.Series(np.where(is_text, values, None), index=series.index, dtype=object),
-                            format="%Y-%m-%d", errors="coerce")
-    objects = ~is_text & _bools((type(v) is dt.date for v in values), len(values))
+    kinds = types(values)
+    # dates repeat: parse each distinct text once
+    codes, uniques = pd.factorize(np.where(kinds == str, values, None))
+    distinct = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d", errors="coerce").array
+    parsed = pd.Series(pd.api.extensions.take(distinct, codes, allow_fill=True), index=series.index)
+    objects = kinds == dt.date
     if objects.any():
         parsed[objects] = pd.to_datetime(pd.Series(values[objects], dtype=object), errors="coerce").to_numpy()
     return parsed
@@ -125,7 +142,7 @@ def parse_numbers(series: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
         return series.astype("float64")
     values = series.to_numpy(dtype=object)
-    is_bool = _bools((type(v) is bool for v in values), len(values))
+    is_bool = types(values) == bool
     cleaned = pd.Series(np.where(is_bool, None, values), index=series.index, dtype=object)
     return pd.to_numeric(cleaned, errors="coerce").astype("float64")
 
@@ -219,11 +236,14 @@ def non_negative(values: pd.Series) -> np.ndarray:
     return ~(parse_numbers(values) < 0).to_numpy()
 
 
-def ordered(low: pd.Series, high: pd.Series, as_type: str) -> np.ndarray:
+def ordered(low: pd.Series, high: pd.Series, as_type: str, rule_id: str = "") -> np.ndarray:
     """``low`` is not above ``high`` where both are readable as ``as_type`` (date or number)."""
     parse = parse_dates if as_type == "date" else parse_numbers
     a, b = parse(low), parse(high)
-    return ~((a > b) & a.notna() & b.notna()).to_numpy()
+    passes = ~((a > b) & a.notna() & b.notna()).to_numpy()
+    if rule_id:
+        record(rule_id, f"{low.name},{high.name}", passes)
+    return passes
 
 
 # -- rules over columns --------------------------------------------------------------------------
@@ -237,7 +257,7 @@ IDENTIFIER_RULES = {
 TAXONOMY_BY_FIELD = {"org_type": "org_types", "categories": "resource_categories", "category": "resource_categories",
                      "target_groups": "target_groups"}
 SIGNED_FIELDS = frozenset({"lat", "lon"})  # coordinates may be negative; every other number may not
-COLUMN_RULES = ("CONTRACT.REQUIRED", "CONTRACT.TYPE", *(r for rules in IDENTIFIER_RULES.values() for r in rules),
+COLUMN_RULES = ("CONTRACT.REQUIRED", "CONTRACT.TYPE", "CONTRACT.UNKNOWN_FIELD", *(r for rules in IDENTIFIER_RULES.values() for r in rules),
                 "TAXONOMY.UNKNOWN", "VALUE.NEGATIVE")
 
 
@@ -276,14 +296,26 @@ def elements(series: pd.Series, column: Column, keep_missing: bool = False) -> p
     """The elements of a list-valued column, indexed by their row (missing ones dropped unless asked).
 
     A sub-field of a list of objects (``items[].quantity``) holds the whole list in each cell; its
-    elements are the sub-field's values.
+    elements are the sub-field's values. Within a batch scope each column is spread out once, however
+    many rules read its elements.
     """
+    key = ("elements", series.name, len(series), keep_missing)
+    if _scope is not None and key in _scope.memo:
+        return _scope.memo[key]
+    flat = _spread(series, column)
+    flat = flat if keep_missing else flat[flat.notna().to_numpy()]
+    if _scope is not None:
+        _scope.memo[key] = flat
+    return flat
+
+
+def _spread(series: pd.Series, column: Column) -> pd.Series:
     flat = series.explode()
     if column.nested:
         flat = flat[(flat.map(type) == dict).to_numpy()]
         key = column.leaf
         flat = pd.Series([item.get(key) for item in flat], index=flat.index, dtype=object, name=series.name)
-    return flat if keep_missing else flat[flat.notna().to_numpy()]
+    return flat
 
 
 def _present_mask(series: pd.Series) -> np.ndarray:
@@ -331,6 +363,10 @@ def column_check(rule_id: str, column: Column | None) -> Check | None:
     """The vectorised check of ``rule_id`` on a whole column, or None where the rule does not apply."""
     if column is None:
         return None
+    if (rule_id == "CONTRACT.UNKNOWN_FIELD") != (column.name == UNKNOWN_FIELDS):
+        return None
+    if rule_id == "CONTRACT.UNKNOWN_FIELD":
+        return lambda series: ~_present_mask(series)
     if rule_id == "CONTRACT.REQUIRED":
         if not column.required:
             return None
@@ -350,11 +386,10 @@ def rule_passes(frame: pd.DataFrame, kind: str, rule_id: str) -> np.ndarray:
     spec = kind_columns(kind)
     passes = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
-        check = column_check(rule_id, spec.by_name.get(name))
+        check = column_check(rule_id, UNKNOWN if name == UNKNOWN_FIELDS else spec.by_name.get(name))
         if check is None:
             continue
         column_passes = check(frame[name])
-        if _scope is not None:
-            _scope.findings[(rule_id, name)] = column_passes
+        record(rule_id, name, column_passes)
         passes &= column_passes
     return passes

@@ -60,6 +60,10 @@ ENVELOPE = (
 )
 
 
+# the names of the payload's fields the contract does not define (None when there are none)
+UNKNOWN = Column(UNKNOWN_FIELDS, "list", "约定以外的字段")
+
+
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(inner type, is_list) with Optional removed."""
     origin = typing.get_origin(annotation)
@@ -122,8 +126,20 @@ def kind_columns(kind: str) -> KindColumns:
                        {c.name: c for c in all_columns})
 
 
+_EMPTY: dict[str, Any] = {}
+_ENVELOPE_KEYS = ["source_id", "source_updated_at", "payload"]
+
+
 def _objects(values: Any) -> list[dict[str, Any]]:
-    return [v if type(v) is dict else {} for v in values]
+    """The cells as dicts, an empty one for anything else (read only: the empty dict is shared)."""
+    import numpy as np
+
+    cells = np.asarray(values, dtype=object)
+    kinds = set(map(type, cells))
+    if kinds != {dict}:
+        cells = cells.copy()
+        cells[np.frompyfunc(type, 1, 1)(cells) != dict] = _EMPTY
+    return cells.tolist()
 
 
 def flatten(kind: str, records: Sequence[dict[str, Any]]):  # -> pandas.DataFrame
@@ -138,14 +154,12 @@ def flatten(kind: str, records: Sequence[dict[str, Any]]):  # -> pandas.DataFram
 
     spec = kind_columns(kind)
     n = len(records)
-    payloads = _objects(r.get("payload") for r in records)
-    extra = sorted(set().union(*payloads) - spec.fields)
     # naming the columns spares pandas a Python pass over every row's keys
+    envelope = pd.DataFrame(list(records), columns=_ENVELOPE_KEYS, index=pd.RangeIndex(n), dtype=object)
+    payloads = _objects(envelope["payload"].to_numpy())
+    extra = sorted(set().union(*payloads) - spec.fields)
     top = pd.DataFrame(payloads, columns=[*spec.fields, *extra], index=pd.RangeIndex(n), dtype=object)
-    data: dict[str, Any] = {
-        SOURCE_ID: [r.get("source_id") for r in records],
-        UPDATED_AT: [r.get("source_updated_at") for r in records],
-    }
+    data: dict[str, Any] = {SOURCE_ID: envelope["source_id"], UPDATED_AT: envelope["source_updated_at"]}
     nested: dict[str, pd.DataFrame] = {}
     missing = np.full(n, None, dtype=object)
     for col in spec.columns[len(ENVELOPE):]:

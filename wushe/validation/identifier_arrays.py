@@ -145,25 +145,29 @@ def division_problems(values: Sequence[object], known: frozenset[str] | None = N
 
 
 # phone numbers: characters the fast path reads; anything else goes through identifiers.parse_phone
-_PHONE_PLAIN = np.zeros(129, dtype=bool)
-_PHONE_PLAIN[[ord(c) for c in "0123456789 -()+"]] = True
 _PHONE_WIDTH = 24
+_PHONE_SEPARATORS = " -()"
+_DROP_PLAIN = str.maketrans("", "", "0123456789" + _PHONE_SEPARATORS)  # a plain number leaves "" or "+"
+_NOT_DIGITS = str.maketrans("", "", _PHONE_SEPARATORS + "+")
 
 
 def phone_problems(values: Sequence[object]) -> np.ndarray:
     """Per value: CN.PHONE.FORMAT when it is not a recognisable phone number, else None."""
     strings, true_lengths = _strings(values)
     n = len(strings)
-    mat = np.array(strings, dtype=f"U{_PHONE_WIDTH + 1}").view(np.uint32).reshape(n, _PHONE_WIDTH + 1)
-    length = np.count_nonzero(mat, axis=1)
-    plus = mat == ord("+")
-    plain = (_PHONE_PLAIN[np.minimum(mat, 128)] | (mat == 0)).all(axis=1) & (length == true_lengths)
-    plain &= true_lengths <= _PHONE_WIDTH
-    plain &= plus[:, 1:].sum(axis=1) == 0
     ok = np.zeros(n, dtype=bool)
+    # the numbers as one text: str.translate then sorts every character of the batch in one C pass
+    joined = "\n".join(strings)
+    if n and joined.count("\n") == n - 1:
+        rest = np.array(joined.translate(_DROP_PLAIN).split("\n"), dtype=object)
+        plus = np.array(strings, dtype="U1") == "+"
+        plain = ((rest == "") | ((rest == "+") & plus)) & (true_lengths <= _PHONE_WIDTH)
+    else:  # a number holding a line break: every value the slow way
+        plus = plain = np.zeros(n, dtype=bool)
     fast = np.flatnonzero(plain)
     if len(fast):
-        ok[fast] = _plain_phones_ok(mat[fast], plus[fast, 0])
+        text = joined if len(fast) == n else "\n".join(strings[i] for i in fast)
+        ok[fast] = _plain_phones_ok(text, plus[fast])
     for i in np.flatnonzero(~plain):
         ok[i] = ids.parse_phone(strings[i]) is not None
     out = np.full(n, _NONE, dtype=object)
@@ -171,14 +175,15 @@ def phone_problems(values: Sequence[object]) -> np.ndarray:
     return out
 
 
-def _plain_phones_ok(mat: np.ndarray, plus: np.ndarray) -> np.ndarray:
-    """Phones of digits, blanks, hyphens, brackets and a leading plus, classified like parse_phone."""
-    is_digit = (mat >= 48) & (mat <= 57)
-    count = is_digit.sum(axis=1)
+def _plain_phones_ok(text: str, plus: np.ndarray) -> np.ndarray:
+    """Phones of digits, blanks, hyphens, brackets and a leading plus (one per line of ``text``),
+    classified like parse_phone."""
     # the digits of each row, packed to the left; -1 past the last digit
-    d = np.full((len(mat), mat.shape[1] + 5), -1, dtype=np.int8)
-    rows, cols = np.nonzero(is_digit)
-    d[rows, np.cumsum(is_digit, axis=1, dtype=np.int16)[rows, cols] - 1] = (mat[rows, cols] - 48).astype(np.int8)
+    digits = text.translate(_NOT_DIGITS).split("\n")
+    count = np.fromiter(map(len, digits), dtype=np.int64, count=len(digits))
+    width = _PHONE_WIDTH + 5
+    d = np.array(digits, dtype=f"S{width}").view(np.uint8).reshape(len(digits), width).astype(np.int8) - 48
+    d[d < 0] = -1
 
     def first(k: int) -> np.ndarray:
         return d[:, k]

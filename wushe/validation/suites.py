@@ -5,6 +5,10 @@ contract (see :func:`wushe.validation.checks.column_check`): its type and requir
 field's name for identifiers (``credit_code``, ``id_number``, ``phone``/``phones``/``*_phone``,
 ``division_code``/``coverage``) and taxonomy codes. Every expectation carries
 ``meta = {"rule_id", "tier", "field"}`` (``field`` is empty for a rule over several columns).
+
+The built-in expectations and the plugins' go into two suites: the built-in checks keep which rows
+fail (see :func:`wushe.validation.checks.record`), so GX need only say whether each passed, while
+for a plugin's expectation GX itself must list the failing rows, which costs far more.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from wushe.validation.catalogue import RuleInfo, rule
 from wushe.validation.checks import COLUMN_RULES, column_check
-from wushe.validation.columns import ENVELOPE, SOURCE_ID, UNKNOWN_FIELDS, Column, kind_columns
+from wushe.validation.columns import ENVELOPE, SOURCE_ID, UNKNOWN, Column, kind_columns
 from wushe.validation.rules import PluginRule
 
 if TYPE_CHECKING:
@@ -55,19 +59,15 @@ def _column_rule_expectations(kind: str, columns: tuple[Column, ...]) -> Iterabl
 
 
 def builtin_expectations(kind: str) -> list[Any]:
-    """Every built-in expectation of ``kind``: one per column rule, unknown fields, ordered pairs."""
-    import great_expectations.expectations as gxe
-
+    """Every built-in expectation of ``kind``: one per column rule (unknown fields included), ordered pairs."""
     from wushe.validation import expectations as wx
 
     spec = kind_columns(kind)
-    found = list(_column_rule_expectations(kind, spec.columns))
-    found.append(gxe.ExpectColumnValuesToBeNull(column=UNKNOWN_FIELDS, meta=_meta("CONTRACT.UNKNOWN_FIELD", UNKNOWN_FIELDS),
-                                                description=_describe("CONTRACT.UNKNOWN_FIELD", "payload")))
+    found = list(_column_rule_expectations(kind, (*spec.columns, UNKNOWN)))
     for low, high, as_type, rule_id in ORDERED_PAIRS:
         if low in spec.by_name and high in spec.by_name:
             found.append(wx.ExpectColumnPairValuesToBeOrdered(
-                column_A=low, column_B=high, as_type=as_type, meta=_meta(rule_id, f"{low},{high}"),
+                column_A=low, column_B=high, as_type=as_type, rule_id=rule_id, meta=_meta(rule_id, f"{low},{high}"),
                 description=_describe(rule_id, f"{low} ≤ {high}")))
     return found
 
@@ -86,8 +86,10 @@ def plugin_rules(kind: str, pm: pluggy.PluginManager | None = None) -> list[Plug
     return found
 
 
-def build_suite(kind: str, pm: pluggy.PluginManager | None = None) -> tuple[gx.ExpectationSuite, dict[str, RuleInfo]]:
-    """The suite of ``kind``, and the texts of the plugin rules in it."""
+def build_suite(kind: str, pm: pluggy.PluginManager | None = None
+                ) -> tuple[gx.ExpectationSuite, gx.ExpectationSuite | None, dict[str, RuleInfo]]:
+    """The built-in suite of ``kind``, the plugins' suite (None without plugin rules), and the texts of
+    the plugin rules."""
     import great_expectations as gx
 
     from wushe.errors import PluginError
@@ -95,6 +97,7 @@ def build_suite(kind: str, pm: pluggy.PluginManager | None = None) -> tuple[gx.E
     suite = gx.ExpectationSuite(name=f"wushe.{kind}")
     for expectation in builtin_expectations(kind):
         suite.add_expectation(expectation)
+    plugins = gx.ExpectationSuite(name=f"wushe.{kind}.plugins")
     extra: dict[str, RuleInfo] = {}
     for item in plugin_rules(kind, pm):
         info = item.rule
@@ -110,8 +113,8 @@ def build_suite(kind: str, pm: pluggy.PluginManager | None = None) -> tuple[gx.E
         field = getattr(expectation, "column", None) or ",".join(
             filter(None, (getattr(expectation, "column_A", None), getattr(expectation, "column_B", None))))
         expectation.meta = {**(expectation.meta or {}), **_meta(info.id, field or "", info)}
-        suite.add_expectation(expectation)
-    return suite, extra
+        plugins.add_expectation(expectation)
+    return suite, plugins if plugins.expectations else None, extra
 
 
 def build_tombstone_suite(kind: str) -> gx.ExpectationSuite:

@@ -1,13 +1,15 @@
 """Validate one batch of contract records with Great Expectations.
 
 The context, data source and suites are built once per process (GX's import alone takes seconds)
-and reused for every batch. A batch becomes one DataFrame; the suite runs on it once, with
-``result_format`` COMPLETE so each expectation returns the index of every failing row. Tombstones
-(deletions) carry no payload, so only their envelope is checked.
+and reused for every batch. A batch becomes one DataFrame; the built-in suite runs on it once with
+``result_format`` BOOLEAN_ONLY, its checks keeping which rows fail, and the plugins' suite (if any)
+with COMPLETE so each expectation returns the index of every failing row. Tombstones (deletions)
+carry no payload, so only their envelope is checked.
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import threading
 from dataclasses import dataclass, field
@@ -22,7 +24,12 @@ if TYPE_CHECKING:
     import pandas as pd
     import pluggy
 
-RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 0, "return_unexpected_index_query": False}
+# wushe's own expectations keep their failing rows (checks.record): GX need only say pass or fail;
+# a plugin's expectation needs GX to list its failing rows
+PASS_FAIL = {"result_format": "BOOLEAN_ONLY"}
+ROWS = {"result_format": "COMPLETE", "partial_unexpected_count": 0, "return_unexpected_index_query": False}
+_DELETED = operator.methodcaller("get", "deleted")
+WHOLE_ROW_RULES = frozenset({"CONTRACT.REQUIRED", "CONTRACT.UNKNOWN_FIELD"})  # checked on every row
 ENVELOPE_FIELDS = {SOURCE_ID: "source_id", UPDATED_AT: "source_updated_at", UNKNOWN_FIELDS: "payload"}
 
 
@@ -109,16 +116,17 @@ class Validator:
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
         asset = self._context.data_sources.add_pandas("wushe").add_dataframe_asset("batch")
         self._batches = asset.add_batch_definition_whole_dataframe("whole batch")
-        self._suites: dict[str, Any] = {}
+        self._suites: dict[str, tuple[Any, Any]] = {}  # kind -> (built-in suite, plugins' suite or None)
         self.rules: dict[str, RuleInfo] = {}
         for kind in KINDS:
-            suite, extra = build_suite(kind, pm)
-            self._suites[kind] = suite
+            suite, plugins, extra = build_suite(kind, pm)
+            self._suites[kind] = (suite, plugins)
             self.rules.update(extra)
-        self._tombstones = {kind: build_tombstone_suite(kind) for kind in KINDS}
+        self._tombstones = {kind: (build_tombstone_suite(kind), None) for kind in KINDS}
         self._lock = threading.Lock()
 
-    def suite(self, kind: str) -> Any:
+    def suites(self, kind: str) -> tuple[Any, Any]:
+        """The built-in suite of ``kind`` and the plugins' suite (None when no plugin adds rules)."""
         try:
             return self._suites[kind]
         except KeyError:
@@ -126,33 +134,36 @@ class Validator:
 
     def validate(self, records: Sequence[Record], kind: str) -> BatchReport:
         """Validate a batch of records of one kind."""
-        suite = self.suite(kind)
+        suites = self.suites(kind)
         report = BatchReport(kind, records, rules=self.rules)
-        deleted = [bool(r.get("deleted")) for r in records]
+        deleted = list(map(_DELETED, records))  # a C loop: this runs over every record
         if any(deleted):
             live = [i for i, d in enumerate(deleted) if not d]
             dead = [i for i, d in enumerate(deleted) if d]
         else:
             live, dead = list(range(len(records))), []
-        for rows, target in ((live, suite), (dead, self._tombstones[kind])):
+        for rows, target in ((live, suites), (dead, self._tombstones[kind])):
             if rows:
                 subset = records if len(rows) == len(records) else [records[i] for i in rows]
                 self._run(report, target, flatten(kind, subset), rows)
         return report
 
-    def _run(self, report: BatchReport, suite: Any, frame: pd.DataFrame, rows: list[int]) -> None:
+    def _run(self, report: BatchReport, suites: tuple[Any, Any], frame: pd.DataFrame, rows: list[int]) -> None:
         from wushe.validation.checks import batch_scope
 
+        builtin, plugins = suites
         with self._lock, batch_scope() as scope:  # one GX context is not made for concurrent use
-            result = self._batches.get_batch(batch_parameters={"dataframe": frame}).validate(
-                suite, result_format=RESULT_FORMAT)
-            self._read(report, frame, rows, result, scope)
+            batch = self._batches.get_batch(batch_parameters={"dataframe": frame})
+            self._read(report, frame, rows, batch.validate(builtin, result_format=PASS_FAIL).results, scope)
+            if plugins is not None:
+                self._read(report, frame, rows, batch.validate(plugins, result_format=ROWS).results, None)
 
-    def _read(self, report: BatchReport, frame: pd.DataFrame, rows: list[int], result: Any, scope: Any) -> None:
-        """Turn GX's results into per-row problems and per-rule counts."""
-        import numpy as np
+    def _read(self, report: BatchReport, frame: pd.DataFrame, rows: list[int], results: Any, scope: Any) -> None:
+        """Turn GX's results into per-row problems and per-rule counts.
 
-        findings = scope.findings
+        With a ``scope``, the expectations are wushe's own and their checks' findings name the
+        failing rows of each column; without, GX's COMPLETE results list them.
+        """
         outcomes = {(o.rule_id, o.field): o for o in report.outcomes}
 
         def outcome(rule_id: str, tier: str, column: str, config: Any) -> RuleOutcome:
@@ -163,39 +174,50 @@ class Validator:
                 report.outcomes.append(found)
             return found
 
-        for res in result.results:
+        for res in results:
             config = res.expectation_config
             meta = config.meta or {}
             rule_id, tier, field_name = meta.get("rule_id"), meta.get("tier", "error"), meta.get("field", "")
             if res.exception_info and res.exception_info.get("raised_exception"):
                 raise ValidationError(f"validation rule {rule_id} could not run: "
                                       f"{res.exception_info.get('exception_message')}")
-            stats = res.result or {}
-            failing = [int(i) for i in stats.get("unexpected_index_list") or []]
-            if stats.get("unexpected_count") and not failing:
-                raise ValidationError(f"validation rule {rule_id} reported failures without naming the rows")
-            column_list = config.kwargs.get("column_list")
-            if column_list and (rule_id, column_list[-1]) in findings:
-                # a rule over several columns: the findings name the failing column of each row
-                attributed: set[int] = set()
-                for column in column_list:
-                    passes = findings.get((rule_id, column))
-                    if passes is None:
-                        continue
-                    positions = np.flatnonzero(~passes)
-                    attributed.update(positions.tolist())
-                    counted = outcome(rule_id, tier, column, config)
-                    counted.checked += len(frame) if rule_id == "CONTRACT.REQUIRED" else scope.present_count(frame[column])
-                    counted.failed += len(positions)
-                    self._collect(report, frame, rows, positions, column, rule_id, tier)
-                if attributed != set(failing):
-                    raise ValidationError(f"validation rule {rule_id}: the failing rows of the checks and of "
-                                          "Great Expectations differ")
-            else:
-                counted = outcome(rule_id, tier, field_name, config)
-                counted.checked += int(stats.get("element_count", len(frame))) - int(stats.get("missing_count") or 0)
+            parts = (self._found(res, frame, scope, rule_id, field_name) if scope is not None
+                     else self._listed(res, frame, rule_id, field_name))
+            for column, failing, checked in parts:
+                counted = outcome(rule_id, tier, column, config)
+                counted.checked += checked
                 counted.failed += len(failing)
-                self._collect(report, frame, rows, failing, field_name, rule_id, tier)
+                self._collect(report, frame, rows, failing, column, rule_id, tier)
+
+    @staticmethod
+    def _listed(res: Any, frame: pd.DataFrame, rule_id: str, field_name: str) -> list[tuple[str, Any, int]]:
+        """A plugin expectation's failing rows, as GX's COMPLETE result lists them: (field, rows, checked)."""
+        stats = res.result or {}
+        failing = [int(i) for i in stats.get("unexpected_index_list") or []]
+        if stats.get("unexpected_count") and not failing:
+            raise ValidationError(f"validation rule {rule_id} reported failures without naming the rows")
+        checked = int(stats.get("element_count", len(frame))) - int(stats.get("missing_count") or 0)
+        return [(field_name, failing, checked)]
+
+    @staticmethod
+    def _found(res: Any, frame: pd.DataFrame, scope: Any, rule_id: str, field_name: str
+               ) -> list[tuple[str, Any, int]]:
+        """A built-in expectation's failing rows per column, from its checks' findings."""
+        import numpy as np
+
+        parts = []
+        for column in res.expectation_config.kwargs.get("column_list") or [field_name]:
+            passes = scope.findings.get((rule_id, column))
+            if passes is not None:
+                checked = (len(frame) if rule_id in WHOLE_ROW_RULES or column not in frame.columns
+                           else scope.present_count(frame[column]))
+                parts.append((column, np.flatnonzero(~passes), checked))
+        if not parts:
+            raise ValidationError(f"validation rule {rule_id} ran without its checks' findings")
+        if any(len(failing) for _, failing, _ in parts) == bool(res.success):
+            raise ValidationError(f"validation rule {rule_id}: the checks and Great Expectations disagree "
+                                  "on whether it passed")
+        return parts
 
     @staticmethod
     def _collect(report: BatchReport, frame: pd.DataFrame, rows: list[int], failing: Any, column: str,
