@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,31 +98,40 @@ def main() -> int:
         print(json.dumps(one_night(args.child, args.url)))
         return 0
 
-    from wushe.sandbox import generate
-
     work = args.folder or Path(tempfile.mkdtemp(prefix="wushe-nightly-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run(work, args)
+    finally:
+        if args.folder is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(work: Path, args: argparse.Namespace) -> int:
+    from wushe.sandbox import generate
+
     entities = int(args.records / ROWS_PER_ENTITY) + 1
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
-    results = {}
+    sandbox = work / "sandbox"
+    urls, drops = {}, []
     for backend in backends:
-        sandbox = work / f"sandbox-{backend}"
-        started = time.perf_counter()
-        manifest = generate(sandbox, seed=1, entities=entities, night=1)
-        print(f"[{backend}] sandbox night 1: {manifest.rows:,} source records generated in "
-              f"{time.perf_counter() - started:.1f} s (not part of the sync figures)")
         if backend == "sqlite":
-            url, drop = f"sqlite:///{work / 'registry.db'}", (lambda: None)
+            urls[backend] = f"sqlite:///{work / 'registry.db'}"
         else:
-            url, drop = _postgres_database()
-        try:
-            first = _child(sandbox, url)
-            _print(f"[{backend}] night 1 (full)", first)
-            generate(sandbox, seed=1, entities=entities, night=2)
-            second = _child(sandbox, url)
-            _print(f"[{backend}] night 2 (delta)", second)
-            results[backend] = (first, second)
-        finally:
+            urls[backend], drop = _postgres_database()
+            drops.append(drop)
+    results: dict[str, list[dict]] = {b: [] for b in backends}
+    try:
+        for night in (1, 2):
+            started = time.perf_counter()
+            manifest = generate(sandbox, seed=1, entities=entities, night=night)
+            print(f"sandbox night {night}: {manifest.rows:,} source records generated in "
+                  f"{time.perf_counter() - started:.1f} s (not part of the sync figures)")
+            for backend in backends:
+                results[backend].append(_child(sandbox, urls[backend]))
+                _print(f"[{backend}] night {night} ({'full' if night == 1 else 'delta'})", results[backend][-1])
+    finally:
+        for drop in drops:
             drop()
     for backend, (first, second) in results.items():
         ok = first["seconds"] <= 120 and max(first["peak_mb"], second["peak_mb"]) <= 4096 and second["seconds"] <= 10
