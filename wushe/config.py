@@ -70,6 +70,9 @@ class Settings(BaseModel):
     retry_delays: list[float] = Field(
         [30, 120], description="Seconds to wait before each retry of a partner after a transient failure (down, 5xx)"
     )
+    resolution_timeout_seconds: float = Field(
+        3600, gt=0, description="The cross-partner resolution pass is cancelled after this long (its marks stay pending)"
+    )
     gates: Gates = Field(default_factory=Gates)
 
 

@@ -20,7 +20,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from wushe.config import Partner, Partners, load_partners
+from wushe.config import Partner, Partners, Settings, load_partners
 from wushe.registry.db import engine
 from wushe.sync import engine as core
 from wushe.sync import runs
@@ -91,9 +91,9 @@ def resolution_task(run_id: str) -> dict[str, Any]:
     return core.resolution_pass(engine(), run_id)
 
 
-def _resolve_and_finish(run_id: str) -> State:
+def _resolve_and_finish(run_id: str, settings: Settings) -> State:
     """The resolution pass, then the report, its artifact and notifications."""
-    future = resolution_task.submit(run_id)
+    future = resolution_task.with_options(timeout_seconds=settings.resolution_timeout_seconds).submit(run_id)
     future.wait()
     error = None if future.state.is_completed() else f"resolution pass: {future.state.message}"
     report: SyncReport = runs.finish_run(engine(), run_id, error=error)
@@ -127,7 +127,7 @@ def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = Non
             wait(futures)
         finally:
             _slots.pop(run_id, None)
-    return _resolve_and_finish(run_id)
+    return _resolve_and_finish(run_id, cfg.settings)
 
 
 def _fan_out(config: str, names: list[str], run_id: str) -> None:
@@ -171,7 +171,7 @@ def sync_partner(partner: str, config: str = "partners.yaml", streams: list[str]
     get_run_logger().info("partner %s finished in state %s", partner, state.type.value)
     if not own_run:  # the nightly run that started this one reports for all partners
         return state
-    return _resolve_and_finish(run_id)
+    return _resolve_and_finish(run_id, partners.settings)
 
 
 @flow(name="wushe-backfill", log_prints=True)
@@ -179,10 +179,12 @@ def backfill(partner: str, since: datetime | None = None, config: str = "partner
     """Read a partner again from ``since`` (from the beginning when empty), whatever its cursors say."""
     from wushe.toolkit.incremental import Watermark
 
+    partners = load_partners(config)
     run_id = runs.start_run(engine(), "backfill", flow_run_id=_flow_run_id())
     start = Watermark(since).to_state() if since else {}
-    sync_partner_task.with_options(retries=0).submit(config, partner, run_id, None, start).wait()  # state in the report
-    return _resolve_and_finish(run_id)
+    task_ = _partner_task(partners.get(partner), partners).with_options(retries=0)
+    task_.submit(config, partner, run_id, None, start).wait()  # its state is in the report
+    return _resolve_and_finish(run_id, partners.settings)
 
 
 @flow(name="wushe-replay-quarantine", log_prints=True)

@@ -108,3 +108,13 @@ def test_deployments_schedule_the_night_and_offer_reruns(partners_file: Path) ->
     [schedule] = made["nightly"].schedules
     assert schedule.schedule.cron == "0 2 * * *" and schedule.schedule.timezone == "Asia/Shanghai"
     assert made["partner-shops"].parameters == {"partner": "shops", "config": str(partners_file)}
+
+
+def test_partner_tasks_carry_the_partner_timeout_and_retry_delays(partners_file: Path) -> None:
+    from wushe.config import load_partners
+    from wushe_flows.sync import _partner_task
+
+    partners = load_partners(partners_file)
+    task_ = _partner_task(partners.get("shops"), partners)
+    assert task_.timeout_seconds == partners.get("shops").spec.timeout_seconds + 60
+    assert (task_.retries, task_.retry_delay_seconds) == (2, [0.1, 0.1])
