@@ -147,3 +147,20 @@ def test_a_quarantined_row_of_a_full_export_keeps_its_last_good_version(registry
     shops = next(s for s in report.streams if s.partner == "shops")
     assert (shops.quarantined, shops.withdrawn) == (1, 0)
     assert live_sources(registry_engine) == 25
+
+
+def test_after_a_sync_postgres_plans_from_fresh_statistics(postgres_url, partners_file) -> None:
+    from sqlalchemy import text
+
+    from wushe.registry.db import make_engine
+    from wushe.registry.migrate import upgrade
+
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    run_sync(engine, load_partners(partners_file), notify=False)
+    with engine.connect() as conn:
+        analysed = dict(conn.execute(text(
+            "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname IN ('source_record', 'golden_record', 'cross_reference', 'field_provenance')")).all())
+    engine.dispose()
+    assert analysed == dict.fromkeys(("source_record", "golden_record", "cross_reference", "field_provenance"), True)

@@ -114,6 +114,19 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Let the query planner see what a large load changed. PostgreSQL's autovacuum analyses a
+    table only after a delay, and until then plans the next queries for the table as it was (a
+    registry freshly filled with a million records planned as empty made a night's delta 2× slower);
+    ``ANALYZE`` samples a bounded number of rows, so it costs seconds even at millions. (SQLite
+    plans from its indexes without such statistics: nothing to do there.)"""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+
+
 @cache
 def engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url``."""

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from wushe.config import Partner, Partners
 from wushe.connector import Batch, Connector, Stream
 from wushe.errors import ConnectorError, WusheError
-from wushe.registry.db import write_transaction
+from wushe.registry.db import refresh_statistics, write_transaction
 from wushe.registry.sources import keep_seen, sort_unchanged, withdraw_unseen, write_source_records
 from wushe.sync import runs
 from wushe.sync.crashpoints import crash_point
@@ -234,10 +234,12 @@ def resolution_pass(engine: Engine, run_id: str | None) -> dict[str, Any]:
     from wushe.resolution import resolve_pending
 
     release_freed_memory()
+    refresh_statistics(engine)  # the partners' loads, before resolution queries them
     with write_transaction(engine) as conn:
         report = resolve_pending(conn, run_id=run_id)
         crash_point("resolution")
         if run_id:
             for (partner, stream), merged in report.merged_by_stream().items():
                 runs.credit_merged(conn, run_id, partner, stream, merged)
+    refresh_statistics(engine)  # the golden records it wrote, before the next night queries them
     return report.as_dict()
