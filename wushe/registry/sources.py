@@ -98,8 +98,7 @@ class Sorted:
     """A batch split by whether the registry already holds each record exactly as it is."""
 
     changed: list[Record]  # new, changed, re-appearing, or repeated within the batch
-    unchanged: list[Record]
-    encoded: dict[int, Encoded]  # id(record) -> its encoding, for the unchanged ones
+    seen: list[int]  # the stored rows of the unchanged ones, for mark_seen
 
 
 def sort_unchanged(conn: Connection, records: Sequence[Record]) -> Sorted:
@@ -114,7 +113,7 @@ def sort_unchanged(conn: Connection, records: Sequence[Record]) -> Sorted:
     groups: dict[tuple[str, str], list[Record]] = {}
     for rec in records:
         groups.setdefault((rec["partner"], rec["kind"]), []).append(rec)
-    out = Sorted([], [], {})
+    out = Sorted([], [])
     for (partner, kind), group in groups.items():
         ids = [r["source_id"] for r in group]
         heads = existing_heads(conn, partner, kind, ids)
@@ -123,10 +122,8 @@ def sort_unchanged(conn: Connection, records: Sequence[Record]) -> Sorted:
             old = heads.get(rec["source_id"])
             if old is not None and repeated[(partner, kind, rec["source_id"])] == 1 and (
                     not old.withdrawn or rec.get("deleted")) and rec["source_id"] not in questioned:
-                encoded = encode_record(rec)
-                if encoded.digest == old.content_hash:
-                    out.unchanged.append(rec)
-                    out.encoded[id(rec)] = encoded
+                if encode_record(rec).digest == old.content_hash:
+                    out.seen.append(old.id)
                     continue
             out.changed.append(rec)
     return out
@@ -172,12 +169,10 @@ def write_source_records(
     run_id: str | None = None,
     stream: str | None = None,
     now: datetime | None = None,
-    encoded: dict[int, Encoded] | None = None,
 ) -> WriteResult:
     """Store a batch of contract records; returns the counts and which records changed.
 
     Within one batch the last record for a key wins, as it would arriving one after another.
-    ``encoded`` holds encodings already made for some of these very records (``sort_unchanged``).
     """
     now = now or datetime.now(timezone.utc)
     groups: dict[tuple[str, str], dict[str, Record]] = {}
@@ -185,7 +180,7 @@ def write_source_records(
         groups.setdefault((rec["partner"], rec["kind"]), {})[rec["source_id"]] = rec
     result = WriteResult(WriteCounts(), [])
     for (partner, kind), by_id in groups.items():
-        result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched, encoded or {})
+        result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
     return result
 
 
@@ -198,7 +193,6 @@ def _write_group(
     stream: str | None,
     now: datetime,
     touched: list[tuple[str, str, str, str]],
-    encoded: dict[int, Encoded],
 ) -> WriteCounts:
     cells = Cells(conn.dialect.name)
     ts = cells.ts
@@ -211,7 +205,7 @@ def _write_group(
 
     for source_id, rec in by_id.items():
         deleted = bool(rec.get("deleted"))
-        payload, body, digest = encoded.get(id(rec)) or encode_record(rec)
+        payload, body, digest = encode_record(rec)
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"
@@ -237,10 +231,17 @@ def _write_group(
     if changed:
         _keep_current_versions(conn, [c["b_id"] for c in changed], now)
         conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")), changed)
-    for chunk in _chunks(seen):
-        seen_values = {"last_seen_at": now, "last_run_id": run_id, **({"stream": stream} if stream else {})}
-        conn.execute(update(HEAD).where(HEAD.c.id.in_(chunk)).values(seen_values))
+    mark_seen(conn, seen, stream=stream, run_id=run_id, now=now)
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
+
+
+def mark_seen(conn: Connection, row_ids: Sequence[int], *, stream: str | None = None, run_id: str | None = None,
+              now: datetime | None = None) -> None:
+    """These stored rows arrived again unchanged: only their ``last_seen_at`` moves."""
+    values = {"last_seen_at": now or datetime.now(timezone.utc), "last_run_id": run_id,
+              **({"stream": stream} if stream else {})}
+    for chunk in _chunks(row_ids):
+        conn.execute(update(HEAD).where(HEAD.c.id.in_(chunk)).values(values))
 
 
 def _as_datetime(value: datetime | str | None) -> datetime | None:

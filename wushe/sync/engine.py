@@ -28,7 +28,7 @@ from wushe.config import Partner, Partners
 from wushe.connector import Batch, Connector, Stream
 from wushe.errors import ConnectorError, WusheError
 from wushe.registry.db import refresh_statistics, write_transaction
-from wushe.registry.sources import keep_seen, sort_unchanged, withdraw_unseen, write_source_records
+from wushe.registry.sources import keep_seen, mark_seen, sort_unchanged, withdraw_unseen, write_source_records
 from wushe.sync import runs
 from wushe.sync.crashpoints import crash_point
 from wushe.sync.report import StreamReport, SyncReport
@@ -123,19 +123,19 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
     with engine.connect() as conn:  # only this stream's own writer changes these rows
         known = sort_unchanged(conn, batch.records)
     # outside the transaction: validation needs no database (and rows already held need none)
-    validated = check.validate(known.changed, unreadable=batch.unreadable, known_valid=len(known.unchanged))
+    validated = check.validate(known.changed, unreadable=batch.unreadable, known_valid=len(known.seen))
     with write_transaction(engine) as conn:
         outcome = check.record(conn, validated)  # raises GateFailure before writing anything
         crash_point("batch-validated")
-        written = write_source_records(conn, [*outcome.valid, *known.unchanged], run_id=run_id, stream=stream.name,
-                                       encoded=known.encoded)
+        written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name)
+        mark_seen(conn, known.seen, stream=stream.name, run_id=run_id)
         held_back = outcome.held_back() + [u.source_id for u in batch.unreadable if u.source_id is not None]
         keep_seen(conn, partner.name, stream.kind, [str(i) for i in held_back], run_id=run_id)
         crash_point("batch-stored")
         c = written.counts
-        runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid) + len(known.unchanged),
+        runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid) + len(known.seen),
                         quarantined=outcome.quarantine.rejected, new=c.new, updated=c.updated,
-                        unchanged=c.unchanged, withdrawn=c.deleted)
+                        unchanged=c.unchanged + len(known.seen), withdrawn=c.deleted)
         runs.save_state(conn, partner.name, stream.name, batch.state, run_id)
 
 
