@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from wushe.registry.db import make_engine
-from wushe.registry.migrate import upgrade
 
 HEADER = ["编号", "名称", "统一社会信用代码", "联系电话", "所属社区", "更新时间"]
 
@@ -80,11 +78,3 @@ def partners_file(tmp_path: Path, drop: dict[str, Path]) -> Path:
     path = tmp_path / "partners.yaml"
     path.write_text(PARTNERS.format(shops=drop["shops"], estates=drop["estates"]), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def registry_engine(registry_url: str):
-    engine = make_engine(registry_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()

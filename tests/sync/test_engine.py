@@ -20,133 +20,133 @@ def live_sources(engine) -> int:
     return count(engine, select(func.count()).select_from(SourceRecord).where(SourceRecord.withdrawn_at.is_(None)))
 
 
-def test_a_first_sync_stores_validates_and_merges_everything(registry_engine, partners_file) -> None:
-    report = run_sync(registry_engine, load_partners(partners_file), notify=False)
+def test_a_first_sync_stores_validates_and_merges_everything(registry, partners_file) -> None:
+    report = run_sync(registry, load_partners(partners_file), notify=False)
     assert report.status == "succeeded", report.to_markdown()
     shops = next(s for s in report.streams if s.partner == "shops")
     assert (shops.fetched, shops.valid, shops.new, shops.merged) == (20, 20, 20, 20)
-    assert live_sources(registry_engine) == 25
-    assert count(registry_engine, select(func.count()).select_from(CrossReference)) == 25
-    assert count(registry_engine, select(func.count()).select_from(GoldenRecord)) >= 20
-    assert count(registry_engine, select(func.count()).where(SourceRecord.pending.is_(True))) == 0
+    assert live_sources(registry) == 25
+    assert count(registry, select(func.count()).select_from(CrossReference)) == 25
+    assert count(registry, select(func.count()).select_from(GoldenRecord)) >= 20
+    assert count(registry, select(func.count()).where(SourceRecord.pending.is_(True))) == 0
 
 
-def test_a_second_sync_with_nothing_new_changes_nothing(registry_engine, partners_file) -> None:
+def test_a_second_sync_with_nothing_new_changes_nothing(registry, partners_file) -> None:
     partners = load_partners(partners_file)
-    run_sync(registry_engine, partners, notify=False)
-    with registry_engine.connect() as conn:
+    run_sync(registry, partners, notify=False)
+    with registry.connect() as conn:
         golden_before = sorted(conn.execute(select(GoldenRecord.id, GoldenRecord.content_hash)).all())
-    report = run_sync(registry_engine, partners, notify=False)
+    report = run_sync(registry, partners, notify=False)
     shops = next(s for s in report.streams if s.partner == "shops")
     assert (shops.new, shops.updated, shops.unchanged, shops.withdrawn, shops.merged) == (0, 0, 20, 0, 0)
-    with registry_engine.connect() as conn:
+    with registry.connect() as conn:
         assert sorted(conn.execute(select(GoldenRecord.id, GoldenRecord.content_hash)).all()) == golden_before
 
 
 def test_rows_gone_from_a_full_export_are_withdrawn_and_their_golden_records_retired(
-        registry_engine, partners_file, drop) -> None:
+        registry, partners_file, drop) -> None:
     partners = load_partners(partners_file)
-    run_sync(registry_engine, partners, notify=False)
+    run_sync(registry, partners, notify=False)
     write_csv(drop["shops"], org_rows(18))  # two shops closed
-    report = run_sync(registry_engine, partners, notify=False)
+    report = run_sync(registry, partners, notify=False)
     shops = next(s for s in report.streams if s.partner == "shops")
     assert shops.withdrawn == 2
-    assert live_sources(registry_engine) == 23
-    retired = count(registry_engine, select(func.count()).where(GoldenRecord.status == "retired"))
+    assert live_sources(registry) == 23
+    retired = count(registry, select(func.count()).where(GoldenRecord.status == "retired"))
     assert retired == 2
 
 
-def test_a_failing_partner_never_stops_the_others(registry_engine, partners_file, drop) -> None:
+def test_a_failing_partner_never_stops_the_others(registry, partners_file, drop) -> None:
     for f in drop["estates"].iterdir():
         f.unlink()
     drop["estates"].rmdir()  # the estates' drop folder is gone
-    report = run_sync(registry_engine, load_partners(partners_file), notify=False)
+    report = run_sync(registry, load_partners(partners_file), notify=False)
     assert report.status == "partial" and report.failed_partners == ["estates"]
     assert next(s for s in report.streams if s.partner == "shops").status == "succeeded"
-    assert live_sources(registry_engine) == 20
+    assert live_sources(registry) == 20
 
 
 def test_too_many_invalid_rows_stop_the_stream_and_commit_nothing_of_the_bad_batch(
-        registry_engine, partners_file, drop) -> None:
+        registry, partners_file, drop) -> None:
     rows = org_rows(20)
     for row in rows[7:14]:  # the whole second batch has bad credit codes
         row[2] = "91440300MA5F000000"
     write_csv(drop["shops"], rows)
-    report = run_sync(registry_engine, load_partners(partners_file), notify=False)
+    report = run_sync(registry, load_partners(partners_file), notify=False)
     shops = next(s for s in report.streams if s.partner == "shops")
     assert shops.status == "gated" and "invalid" in shops.error
     # the first batch committed, the bad one left no source rows and no quarantine rows behind
-    with registry_engine.connect() as conn:
+    with registry.connect() as conn:
         stored = conn.scalar(select(func.count()).where(SourceRecord.partner == "shops"))
         quarantined = conn.scalar(select(func.count()).select_from(QuarantineItem))
     assert stored == 7 and quarantined == 0
-    assert runs.load_state(registry_engine, "shops", "merchants") is not None
+    assert runs.load_state(registry, "shops", "merchants") is not None
     assert report.failed
 
 
-def test_a_partner_past_its_timeout_stops_at_a_batch_boundary(registry_engine, partners_file, tmp_path) -> None:
+def test_a_partner_past_its_timeout_stops_at_a_batch_boundary(registry, partners_file, tmp_path) -> None:
     text = partners_file.read_text(encoding="utf-8").replace("    title: 园岭爱心商家", "    title: 园岭爱心商家\n    timeout_seconds: 0.000001")
     partners_file.write_text(text, encoding="utf-8")
     partners = load_partners(partners_file)
-    run_id = runs.start_run(registry_engine, "test")
-    [shops] = sync_partner(registry_engine, partners.get("shops"), run_id, partners)
+    run_id = runs.start_run(registry, "test")
+    [shops] = sync_partner(registry, partners.get("shops"), run_id, partners)
     assert shops.status == "timeout" and shops.transient  # worth a retry
     assert "timeout_seconds" in shops.error and shops.fetched == 7
-    assert runs.load_state(registry_engine, "shops", "merchants") == {}  # a file is read whole or not at all
+    assert runs.load_state(registry, "shops", "merchants") == {}  # a file is read whole or not at all
 
 
-def test_a_partner_whose_run_crashed_outside_its_streams_is_reported_failed(registry_engine) -> None:
-    run_id = runs.start_run(registry_engine, "prefect")
-    runs.record_partner_failure(registry_engine, run_id, "merchants", "partner run ended Crashed: worker lost")
-    runs.record_partner_failure(registry_engine, run_id, "merchants", "the same crash, seen again")
-    report = runs.finish_run(registry_engine, run_id)
+def test_a_partner_whose_run_crashed_outside_its_streams_is_reported_failed(registry) -> None:
+    run_id = runs.start_run(registry, "prefect")
+    runs.record_partner_failure(registry, run_id, "merchants", "partner run ended Crashed: worker lost")
+    runs.record_partner_failure(registry, run_id, "merchants", "the same crash, seen again")
+    report = runs.finish_run(registry, run_id)
     assert report.status != "succeeded" and report.failed_partners == ["merchants"]
     assert [(s.stream, s.error) for s in report.streams] == [("(run)", "partner run ended Crashed: worker lost")]
 
 
-def test_rows_the_registry_already_holds_are_not_validated_again(registry_engine, partners_file, monkeypatch) -> None:
+def test_rows_the_registry_already_holds_are_not_validated_again(registry, partners_file, monkeypatch) -> None:
     from wushe.validation.validator import Validator
 
     partners = load_partners(partners_file)
-    run_sync(registry_engine, partners, notify=False)
+    run_sync(registry, partners, notify=False)
     validated: list[int] = []
     original = Validator.validate
     monkeypatch.setattr(Validator, "validate", lambda self, records, kind: validated.append(len(records))
                         or original(self, records, kind))
-    report = run_sync(registry_engine, partners, notify=False)
+    report = run_sync(registry, partners, notify=False)
     shops = next(s for s in report.streams if s.partner == "shops")
     assert (shops.fetched, shops.valid, shops.unchanged) == (20, 20, 20)
     assert validated == []
 
 
-def test_a_row_put_back_as_it_was_stored_closes_its_quarantine_item(registry_engine, partners_file, drop) -> None:
+def test_a_row_put_back_as_it_was_stored_closes_its_quarantine_item(registry, partners_file, drop) -> None:
     partners = load_partners(partners_file)
-    run_sync(registry_engine, partners, notify=False)
+    run_sync(registry, partners, notify=False)
     rows = org_rows(20)
     broken = [list(r) for r in rows]
     broken[3][4] = "999999999999"  # no such community
     write_csv(drop["shops"], broken)
-    run_sync(registry_engine, partners, notify=False)
-    with registry_engine.connect() as conn:
+    run_sync(registry, partners, notify=False)
+    with registry.connect() as conn:
         assert conn.scalar(select(QuarantineItem.status).where(QuarantineItem.source_id == "M00003")) == "open"
     write_csv(drop["shops"], rows)
-    report = run_sync(registry_engine, partners, notify=False)
-    with registry_engine.connect() as conn:
+    report = run_sync(registry, partners, notify=False)
+    with registry.connect() as conn:
         assert conn.scalar(select(QuarantineItem.status).where(QuarantineItem.source_id == "M00003")) == "fixed"
     shops = next(s for s in report.streams if s.partner == "shops")
     assert (shops.valid, shops.unchanged) == (20, 20)  # its last good version stayed live meanwhile
 
 
-def test_a_quarantined_row_of_a_full_export_keeps_its_last_good_version(registry_engine, partners_file, drop) -> None:
+def test_a_quarantined_row_of_a_full_export_keeps_its_last_good_version(registry, partners_file, drop) -> None:
     partners = load_partners(partners_file)
-    run_sync(registry_engine, partners, notify=False)
+    run_sync(registry, partners, notify=False)
     broken = [list(r) for r in org_rows(20)]
     broken[3][4] = "999999999999"  # no such community
     write_csv(drop["shops"], broken)
-    report = run_sync(registry_engine, partners, notify=False)
+    report = run_sync(registry, partners, notify=False)
     shops = next(s for s in report.streams if s.partner == "shops")
     assert (shops.quarantined, shops.withdrawn) == (1, 0)
-    assert live_sources(registry_engine) == 25
+    assert live_sources(registry) == 25
 
 
 def test_after_a_sync_postgres_plans_from_fresh_statistics(postgres_url, partners_file) -> None:
