@@ -286,6 +286,9 @@ class ReviewItem(Base):
     __table_args__ = (UniqueConstraint("kind", "left_key", "right_key"), Index("ix_review_item_status", "status"))
 
 
+QUARANTINE_ACTIVE = ("open", "flagged")  # quarantine items still asking the partner for a correction
+
+
 class QuarantineItem(Base):
     """A row a partner must correct: what it was, which rules it broke, and what became of it.
 

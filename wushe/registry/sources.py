@@ -24,7 +24,7 @@ from sqlalchemy import Connection, bindparam, insert, literal, select, update
 from wushe.contract import Record
 from wushe.privacy import protect_payload
 from wushe.registry.bulk import Cells, insert_rows
-from wushe.registry.models import QuarantineItem, SourceRecord, SourceVersion
+from wushe.registry.models import QUARANTINE_ACTIVE, QuarantineItem, SourceRecord, SourceVersion
 
 HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
@@ -134,7 +134,7 @@ def _questioned(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -
     found: set[str] = set()
     for chunk in _chunks(ids):
         found.update(conn.scalars(select(QUARANTINE.c.source_id).where(
-            QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status.in_(("open", "flagged")),
+            QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status.in_(QUARANTINE_ACTIVE),
             QUARANTINE.c.source_id.in_(chunk))))
     return found
 

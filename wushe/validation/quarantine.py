@@ -20,13 +20,12 @@ from wushe.contract import personal_fields
 from wushe.errors import WusheError
 from wushe.privacy import UNMASKED_ROLES, mask_value
 from wushe.registry.bulk import Cells, insert_rows
-from wushe.registry.models import AuditLog, QuarantineItem
+from wushe.registry.models import QUARANTINE_ACTIVE, AuditLog, QuarantineItem
 from wushe.registry.sources import encode_payload
 from wushe.validation.catalogue import CATALOGUE
 
 TABLE = QuarantineItem.__table__
 AUDIT = AuditLog.__table__
-ACTIVE = ("open", "flagged")  # items still asking the partner for a correction
 STATUSES = ("open", "flagged", "fixed", "superseded", "replayed", "dismissed")
 COLUMNS = ("run_id", "partner", "stream", "kind", "source_id", "rule_ids", "problems", "payload", "status",
            "created_at", "severity", "envelope", "content_hash", "last_seen_at", "last_run_id", "times_seen")
@@ -137,7 +136,7 @@ def write_batch(
 def _active_items(conn: Connection, partner: str, kind: str) -> dict[tuple[str | None, str | None], int]:
     """(source id, content hash) -> id of every open or flagged item of this partner and kind."""
     query = select(TABLE.c.id, TABLE.c.source_id, TABLE.c.content_hash).where(
-        TABLE.c.partner == partner, TABLE.c.kind == kind, TABLE.c.status.in_(ACTIVE))
+        TABLE.c.partner == partner, TABLE.c.kind == kind, TABLE.c.status.in_(QUARANTINE_ACTIVE))
     return {(sid, digest): item_id for item_id, sid, digest in conn.execute(query)}
 
 
@@ -145,7 +144,7 @@ def _resolve(conn: Connection, ids: Sequence[int], status: str, *, by: str, now:
     done = 0
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
-        done += conn.execute(update(TABLE).where(TABLE.c.id.in_(chunk), TABLE.c.status.in_(ACTIVE)).values(
+        done += conn.execute(update(TABLE).where(TABLE.c.id.in_(chunk), TABLE.c.status.in_(QUARANTINE_ACTIVE)).values(
             status=status, resolved_at=now, resolved_by=by[:64])).rowcount or 0
     return done
 
