@@ -53,3 +53,38 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_field_provenance_rows_move_onto_their_golden_records_and_back(registry_url: str) -> None:
+    """0009 folds the per-field provenance rows into the golden record; downgrading restores them."""
+    from sqlalchemy import text
+
+    engine = make_engine(registry_url)
+    upgrade(engine, "0008_pending")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO source_record (id, partner, kind, source_id, stream, version, content_hash, deleted, payload,"
+            " first_seen_at, changed_at, last_seen_at, pending) VALUES (7, 'fund', 'organization', 'F1', 'orgs', 1,"
+            " 'h', false, '{}', '2026-11-01 00:00:00', '2026-11-01 00:00:00', '2026-11-01 00:00:00', false)"))
+        conn.execute(text(
+            "INSERT INTO golden_record (id, kind, status, data, created_at, updated_at) VALUES"
+            " ('org-1', 'organization', 'active', '{\"name\": \"园岭社区基金会\", \"phones\": [\"0755-1\"]}',"
+            " '2026-11-01 00:00:00', '2026-11-01 00:00:00')"))
+        for field, value, rule in (("name", '"园岭社区基金会"', "priority:civil_affairs"),
+                                   ("phones", '["0755-1"]', "recency")):
+            conn.execute(text(
+                "INSERT INTO field_provenance (golden_id, field, value, source_record_id, partner, source_id, rule)"
+                " VALUES ('org-1', :field, :value, 7, 'fund', 'F1', :rule)"), {"field": field, "value": value,
+                                                                                  "rule": rule})
+    upgrade(engine)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT provenance FROM golden_record WHERE id = 'org-1'")).scalar()
+    stored = stored if isinstance(stored, dict) else __import__("json").loads(stored)
+    assert stored == {"name": [7, "priority:civil_affairs"], "phones": [7, "recency"]}
+    assert "field_provenance" not in table_names(engine)
+
+    downgrade(engine, "0008_pending")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT field, source_id, rule FROM field_provenance ORDER BY field")).all()
+    assert [tuple(r) for r in rows] == [("name", "F1", "priority:civil_affairs"), ("phones", "F1", "recency")]
+    engine.dispose()

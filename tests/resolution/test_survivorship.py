@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from types import SimpleNamespace
 
 from tests.resolution import cases
 from tests.resolution.helpers import full, golden_of, golden_row, write
 from wushe.contract import make_record
-from wushe.registry.models import FieldProvenance
 from wushe.resolution.config import ResolutionConfig
+from wushe.resolution.inspect import golden_detail
 
 ROLES = ResolutionConfig(roles={"civil": ("civil_affairs",), "fund": ("fund",), "merchants": ("merchant",)})
 
 
-def _provenance(registry, golden_id: str) -> dict[str, FieldProvenance]:
+def _provenance(registry, golden_id: str) -> dict[str, SimpleNamespace]:
+    """Each field's provenance as ``wushe show`` reports it (unmasked)."""
     with registry.connect() as conn:
-        rows = conn.execute(select(FieldProvenance).where(FieldProvenance.golden_id == golden_id)).all()
-    return {row.field: row for row in rows}
+        fields = golden_detail(conn, golden_id, role="admin")["fields"]
+    return {f["field"]: SimpleNamespace(**f) for f in fields}
 
 
 def test_civil_affairs_wins_legal_name_and_status_over_a_newer_record(registry) -> None:
@@ -29,7 +30,7 @@ def test_civil_affairs_wins_legal_name_and_status_over_a_newer_record(registry) 
     assert set(prov) == set(data)  # every golden value has its provenance
     status = prov["registration_status"]
     assert (status.partner, status.source_id, status.rule) == ("civil", "c2", "priority:civil_affairs")
-    assert status.fetched_at is not None and status.source_changed_at is not None
+    assert status.fetched_at is not None and status.changed_at_source is not None
     assert status.value == "存续"
     assert prov["division_code"].rule == "only_source" and prov["division_code"].partner == "fund"
 

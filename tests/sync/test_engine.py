@@ -161,6 +161,6 @@ def test_after_a_sync_postgres_plans_from_fresh_statistics(postgres_url, partner
     with engine.connect() as conn:
         analysed = dict(conn.execute(text(
             "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
-            "WHERE relname IN ('source_record', 'golden_record', 'cross_reference', 'field_provenance')")).all())
+            "WHERE relname IN ('source_record', 'golden_record', 'cross_reference')")).all())
     engine.dispose()
-    assert analysed == dict.fromkeys(("source_record", "golden_record", "cross_reference", "field_provenance"), True)
+    assert analysed == dict.fromkeys(("source_record", "golden_record", "cross_reference"), True)

@@ -158,6 +158,9 @@ class GoldenRecord(Base):
     display_name: Mapped[str | None] = mapped_column(String(512))
     division_code: Mapped[str | None] = mapped_column(String(12))
     data: Mapped[dict[str, Any]]
+    # field -> [source record id, survivorship rule]: where each value of ``data`` came from (the
+    # source's partner, id and times are read from ``source_record``, so they are stored once)
+    provenance: Mapped[dict[str, Any] | None]
     content_hash: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -177,23 +180,6 @@ class CrossReference(Base):
     explanation: Mapped[dict[str, Any] | None]
     linked_at: Mapped[datetime]
     run_id: Mapped[str | None] = mapped_column(String(40))
-
-
-class FieldProvenance(Base):
-    """Where a golden field's value came from and which survivorship rule chose it."""
-
-    __tablename__ = "field_provenance"
-    golden_id: Mapped[str] = mapped_column(ForeignKey("golden_record.id"), primary_key=True)
-    field: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[Any] = mapped_column(Json, nullable=True)
-    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"))
-    partner: Mapped[str] = mapped_column(String(64))
-    source_id: Mapped[str] = mapped_column(String(128))
-    fetched_at: Mapped[datetime | None]
-    source_changed_at: Mapped[datetime | None]
-    verified_at: Mapped[datetime | None]
-    verified_by: Mapped[str | None] = mapped_column(String(64))
-    rule: Mapped[str] = mapped_column(String(64))
 
 
 class GoldenEvent(Base):

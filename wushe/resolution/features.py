@@ -16,7 +16,7 @@ from wushe.resolution.normalize import (NameParts, address_key, fold, fold_many,
                                        leading_subdistrict, org_name_parts, person_name)
 from wushe.resolution.phones import to_e164
 from wushe.resolution.phonetic import pinyin_key
-from wushe.resolution.records import SourceFrame
+from wushe.resolution.records import EMPTY, SourceFrame
 from wushe.resolution.vocabulary import vocabulary
 
 
@@ -121,7 +121,7 @@ def _ref_text(ref: Any) -> str:
 def _fingerprint(parts: list[Any], required: int) -> str:
     """Content that identifies a record of a kind without a name to compare fuzzily: the listed
     parts joined, or "" (never merged) when fewer than ``required`` of them are known."""
-    known = sum(1 for p in parts if p not in (None, "", [], {}))
+    known = sum(1 for p in parts if p not in EMPTY)
     return "|".join("" if p is None else str(p) for p in parts) if known >= required else ""
 
 

@@ -15,13 +15,13 @@ from wushe.contract import field_labels, personal_fields
 from wushe.errors import WusheError
 from wushe.exporting import Column
 from wushe.privacy import UNMASKED_ROLES, mask_value
-from wushe.registry.models import (AuditLog, CrossReference, FieldProvenance, GoldenEvent, GoldenRecord,
-                                   SourceRecord)
+from wushe.registry.db import utc
+from wushe.registry.models import AuditLog, CrossReference, GoldenEvent, GoldenRecord, SourceRecord
+from wushe.registry.provenance import field_sources
 from wushe.resolution.links import golden_targets, links_of
 
 GOLDEN = GoldenRecord.__table__
 XREF = CrossReference.__table__
-PROVENANCE = FieldProvenance.__table__
 EVENTS = GoldenEvent.__table__
 HEAD = SourceRecord.__table__
 AUDIT = AuditLog.__table__
@@ -46,15 +46,7 @@ def golden_detail(conn: Connection, golden_id: str, *, role: str = "staff", acto
     if row is None:
         raise WusheError(f"no golden record {golden_id!r}")
     kind = row.kind
-    fields = []
-    query = select(PROVENANCE).where(PROVENANCE.c.golden_id == golden_id).order_by(PROVENANCE.c.field)
-    for prov in conn.execute(query):
-        fields.append({
-            "field": prov.field, "label": field_labels(kind).get(prov.field, prov.field),
-            "value": _masked(kind, prov.field, prov.value, role), "partner": prov.partner,
-            "source_id": prov.source_id, "fetched_at": prov.fetched_at, "changed_at_source": prov.source_changed_at,
-            "verified_at": prov.verified_at, "rule": prov.rule,
-        })
+    fields = _provenance(conn, kind, row.data or {}, row.provenance, role)
     sources = [
         {"partner": s.partner, "source_id": s.source_id, "method": s.method, "score": s.score,
          "explanation": s.explanation}
@@ -77,6 +69,26 @@ def golden_detail(conn: Connection, golden_id: str, *, role: str = "staff", acto
                   for link in links_of(conn, golden_id)],
         "events": events,
     }
+
+
+def _provenance(conn: Connection, kind: str, data: dict[str, Any], provenance: dict[str, Any] | None, role: str
+                ) -> list[dict[str, Any]]:
+    """Each golden field with the source record that supplied it and the rule that chose it."""
+    chosen = list(field_sources(data, provenance))
+    query = select(HEAD.c.id, HEAD.c.partner, HEAD.c.source_id, HEAD.c.fetched_at, HEAD.c.source_updated_at).where(
+        HEAD.c.id.in_(sorted({rid for _name, rid, _rule in chosen})))
+    sources = {r.id: r for r in conn.execute(query)}
+    labels = field_labels(kind)
+    fields = []
+    for name, rid, rule in chosen:
+        source = sources.get(rid)
+        fields.append({
+            "field": name, "label": labels.get(name, name), "value": _masked(kind, name, data.get(name), role),
+            "partner": source.partner if source else None, "source_id": source.source_id if source else None,
+            "fetched_at": utc(source.fetched_at) if source else None,
+            "changed_at_source": utc(source.source_updated_at) if source else None, "rule": rule,
+        })
+    return fields
 
 
 def export_columns(kind: str) -> list[Column]:

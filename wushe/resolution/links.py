@@ -9,6 +9,7 @@ points at more than one golden record links nothing rather than guessing.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, bindparam, delete, select, update
@@ -66,8 +67,9 @@ def _write(conn: Connection, kind: str, src: SourceFrame, golden_of: dict[int, s
             ref = _ref_at(payload, path)
             if ref is not None and rid in golden_of:
                 wanted.append((rid, role, target, ref, partner))
+    wanted.sort(key=itemgetter(0, 1))  # the table's key order: its rows are appended, not spread over its pages
     targets = _resolve_refs(conn, [(t, ref, partner) for _r, _role, t, ref, partner in wanted])
-    linked = sorted({w[0] for w in wanted} | _linked(conn, rids))
+    linked = sorted(_linked(conn, rids))
     for start in range(0, len(linked), CHUNK):
         conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(linked[start : start + CHUNK])))
     cells = Cells(conn.dialect.name)

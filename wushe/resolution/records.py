@@ -22,7 +22,7 @@ class SourceFrame:
 
     kind: str
     frame: pd.DataFrame  # rid, partner, source_id, updated, fetched, live, completeness
-    payloads: list[dict[str, Any]]
+    payloads: list[dict[str, Any]]  # without empty values: a field is known when its key is present
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -54,9 +54,17 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
     return _to_frame(kind, rows)
 
 
+EMPTY = (None, "", [], {})
+
+
+def known_values(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload without its empty values (None, "", [], {}): what a record actually says."""
+    return {k: v for k, v in payload.items() if v not in EMPTY}
+
+
 def _to_frame(kind: str, rows: list[Any]) -> SourceFrame:
     loads = orjson.loads
-    payloads = [loads(r[3]) if isinstance(r[3], (str, bytes)) else (r[3] or {}) for r in rows]
+    payloads = [known_values(loads(r[3]) if isinstance(r[3], (str, bytes)) else (r[3] or {})) for r in rows]
     frame = pd.DataFrame(
         {
             "rid": np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
@@ -65,8 +73,7 @@ def _to_frame(kind: str, rows: list[Any]) -> SourceFrame:
             "updated": _timestamps([r[4] for r in rows]),
             "fetched": _timestamps([r[5] for r in rows]),
             "live": np.fromiter((r[6] is None for r in rows), dtype=bool, count=len(rows)),
-            "completeness": np.fromiter((sum(1 for v in p.values() if v not in (None, "", [], {})) for p in payloads),
-                                        dtype=np.int16, count=len(rows)),
+            "completeness": np.fromiter(map(len, payloads), dtype=np.int16, count=len(rows)),
         }
     )
     return SourceFrame(kind, frame, payloads)

@@ -26,8 +26,6 @@ import orjson
 import pandas as pd
 from sqlalchemy import Connection
 
-from wushe.registry.bulk import Cells
-from wushe.registry.db import json_dumps
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
 from wushe.resolution.comparison import (EXACT, LEVELS, BigramIdf, Comparison, compare_identity, compare_organizations,
@@ -128,7 +126,7 @@ def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config
     out = _golden_write(conn, kind, src, labels, best, probability, forced, explainer, scope, config)
     report.clusters = len(np.unique(labels)) if len(labels) else 0
     report.written, report.retired = len(out.goldens), len(out.retired)
-    store.write(conn, out, scope.states, now=now, run_id=run_id)
+    store.write(conn, out, scope.states, scope.previous, now=now, run_id=run_id)
     report.reviews = _queue_reviews(conn, kind, src, pairs, unsure, probability, explainer, now, run_id)
     links.update_links(conn, kind, src, out, scope.previous)
     report.seconds = round(time.perf_counter() - started, 3)
@@ -385,43 +383,33 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     best_of = dict(zip(best["row"].tolist(), zip(best["other"].tolist(), best["edge"].tolist())))
     survivor = Survivor(src, config)
     out = store.GoldenWrite(kind, retired=dict(assignment.retired), events=list(assignment.events))
-    partners, source_ids = frame["partner"].tolist(), frame["source_id"].tolist()
-    cells, dumps = Cells(conn.dialect.name), json_dumps
-    fetched, updated = cells.ts_column(frame["fetched"]), cells.ts_column(frame["updated"])
-    origins: dict[int, tuple[Any, ...]] = {}
+    rids = rid.tolist()
 
-    def origin(pos: int) -> tuple[Any, ...]:
-        """A member's provenance columns in the database's form (computed once per member)."""
-        found = origins.get(pos)
-        if found is None:
-            found = origins[pos] = (int(rid[pos]), partners[pos], source_ids[pos], fetched[pos], updated[pos])
-        return found
-
-    # in id order: the golden, provenance and cross-reference indexes then grow at their ends instead
-    # of at random pages, which keeps a million-record write out of the page cache's misses
+    # in id order: the golden and cross-reference indexes then grow at their ends instead of at
+    # random pages, which keeps a million-record write out of the page cache's misses
     for gid, members in sorted(zip(assignment.ids, clusters), key=lambda c: c[0]):
-        data, provenance = survivor.survive(members)
+        data, chosen = survivor.survive(members)
         xrefs = []
         for i in members:
             link = best_of.get(i)
             if link is None:
-                xrefs.append((int(rid[i]), gid, 1.0, "single", None))
+                xrefs.append((rids[i], gid, 1.0, "single", None))
             else:
                 other, edge = link
                 method = "steward" if forced[edge] else "model"
-                xrefs.append((int(rid[i]), gid, float(probability[edge]) if not forced[edge] else 1.0, method,
+                xrefs.append((rids[i], gid, float(probability[edge]) if not forced[edge] else 1.0, method,
                               explainer.explain(edge, keys[other])))
-        digest = hashlib.blake2b(orjson.dumps([data, [x[:4] for x in xrefs]], option=_JSON, default=str),
+        body = orjson.dumps(data, option=_JSON, default=str)
+        provenance = orjson.dumps({name: (rids[pos], rule) for name, (pos, rule) in chosen.items()}, option=_JSON)
+        digest = hashlib.blake2b(b"%b\x00%b" % (body, orjson.dumps([x[:4] for x in xrefs])),
                                  digest_size=16).hexdigest()
         state = scope.states.get(gid)
         if state is not None and state.status == "active" and state.content_hash == digest:
             continue
         name, division = _display(kind, data)
-        out.goldens.append((gid, name, division, data, digest))
-        out.members.append([int(rid[i]) for i in members])
+        out.goldens.append((gid, name, division, body.decode(), provenance.decode(), digest))
+        out.members.append([rids[i] for i in members])
         out.xrefs.extend(xrefs)
-        out.provenance.extend((gid, fname, dumps(value), *origin(pos), None, None, rule)
-                              for fname, value, pos, rule in provenance)
     current = set(assignment.ids)
     for old in sorted(old_ids - current - set(out.retired)):
         if scope.states.get(old) is None or scope.states[old].status == "active":

@@ -1,34 +1,32 @@
 """Reading and writing the resolution tables, set-based and batched (never row by row via the ORM).
 
-Only golden records whose members or values changed are rewritten; their cross-references and
-field provenance are replaced with them. Retired golden records stay, with their last values and
-provenance, and point to their successors.
+Only golden records whose members or values changed are rewritten, with their field provenance
+(one column of the golden row), and their cross-references are replaced with them. Retired golden
+records stay, with their last values and provenance, and point to their successors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from wushe.registry.bulk import Cells, insert_rows
-from wushe.registry.models import CrossReference, FieldProvenance, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
+from wushe.registry.models import CrossReference, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
 
 GOLDEN = GoldenRecord.__table__
 XREF = CrossReference.__table__
-PROVENANCE = FieldProvenance.__table__
 EVENTS = GoldenEvent.__table__
 MODELS = MatchModel.__table__
 REVIEWS = ReviewItem.__table__
 CHUNK = 500
 
-GOLDEN_COLUMNS = ("id", "kind", "status", "display_name", "division_code", "data", "content_hash", "created_at",
-                  "updated_at", "retired_at", "successor_ids")
+GOLDEN_COLUMNS = ("id", "kind", "status", "display_name", "division_code", "data", "provenance", "content_hash",
+                  "created_at", "updated_at", "retired_at", "successor_ids")
 XREF_COLUMNS = ("source_record_id", "golden_id", "score", "method", "explanation", "linked_at", "run_id")
-PROVENANCE_COLUMNS = ("golden_id", "field", "value", "source_record_id", "partner", "source_id", "fetched_at",
-                      "source_changed_at", "verified_at", "verified_by", "rule")
 EVENT_COLUMNS = ("golden_id", "event", "related_ids", "detail", "run_id", "at")
 REVIEW_COLUMNS = ("kind", "left_key", "right_key", "score", "explanation", "status", "created_at", "run_id")
 
@@ -88,41 +86,44 @@ class GoldenWrite:
     """Everything one pass writes for one kind."""
 
     kind: str
-    goldens: list[tuple[str, str | None, str | None, dict[str, Any], str]] = field(default_factory=list)
-    # (id, display name, division code, data, content hash)
+    goldens: list[tuple[str, str | None, str | None, str, str, str]] = field(default_factory=list)
+    # (id, display name, division code, data as JSON, provenance as JSON, content hash)
     members: list[list[int]] = field(default_factory=list)  # source record ids per golden, row-aligned
     xrefs: list[tuple[int, str, float, str, dict[str, Any] | None]] = field(default_factory=list)
-    provenance: list[tuple[Any, ...]] = field(default_factory=list)  # rows in PROVENANCE_COLUMNS order, DB form
     unlink: list[int] = field(default_factory=list)  # source record ids whose link goes away (withdrawn)
     retired: dict[str, list[str]] = field(default_factory=dict)
     events: list[tuple[str, str, list[str], dict[str, Any]]] = field(default_factory=list)
 
 
-def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], *, now: datetime,
-          run_id: str | None) -> None:
-    """Replace the changed golden records, their cross-references and provenance; retire the rest."""
+def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], linked: dict[int, str], *,
+          now: datetime, run_id: str | None) -> None:
+    """Replace the changed golden records and their cross-references; retire the rest.
+
+    ``linked`` holds the golden id of every record in the pass that had one before it: only their
+    cross-references need deleting (a first pass deletes nothing)."""
     cells = Cells(conn.dialect.name)
     ts, js = cells.ts, cells.json
     ids = [g[0] for g in out.goldens]
     replaced = [gid for gid in ids if gid in states]
-    moved = sorted({rid for members in out.members for rid in members} | set(out.unlink))
+    moved = sorted(rid for rid in {rid for members in out.members for rid in members} | set(out.unlink)
+                   if rid in linked)
     for chunk in _chunks(moved):
         conn.execute(delete(XREF).where(XREF.c.source_record_id.in_(chunk)))
     for chunk in _chunks(sorted(set(replaced) | set(out.retired))):
         conn.execute(delete(XREF).where(XREF.c.golden_id.in_(chunk)))
     for chunk in _chunks(replaced):
-        conn.execute(delete(PROVENANCE).where(PROVENANCE.c.golden_id.in_(chunk)))
         conn.execute(delete(GOLDEN).where(GOLDEN.c.id.in_(chunk)))
     at = ts(now)
     insert_rows(conn, GOLDEN, GOLDEN_COLUMNS, (
-        (gid, out.kind, "active", name, division, js(data), digest,
+        (gid, out.kind, "active", name, division, data, provenance, digest,
          ts(states[gid].created_at) if gid in states else at, at, None, None)
-        for gid, name, division, data, digest in out.goldens
+        for gid, name, division, data, provenance, digest in out.goldens
     ))
+    # in source record order, the table's own key order: its rows are appended, not spread over its pages
     insert_rows(conn, XREF, XREF_COLUMNS, (
-        (rid, gid, score, method, js(explanation), at, run_id) for rid, gid, score, method, explanation in out.xrefs
+        (rid, gid, score, method, js(explanation), at, run_id)
+        for rid, gid, score, method, explanation in sorted(out.xrefs, key=itemgetter(0))
     ))
-    insert_rows(conn, PROVENANCE, PROVENANCE_COLUMNS, out.provenance)
     if out.retired:
         conn.execute(
             update(GOLDEN).where(GOLDEN.c.id == bindparam("b_id")),

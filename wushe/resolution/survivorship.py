@@ -12,12 +12,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from wushe.registry.provenance import EVERY_FIELD
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.records import SourceFrame
 
 ONLY = "only_source"
 TIEBREAK = "tiebreak"
-_EMPTY = (None, "", [], {})
 
 
 class Survivor:
@@ -59,22 +59,20 @@ class Survivor:
             self._ranks[(order, roles)] = cached
         return cached
 
-    def survive(self, members: Sequence[int]) -> tuple[dict[str, Any], list[tuple[str, Any, int, str]]]:
-        """(golden data, provenance as (field, value, member position, rule)) for one cluster."""
+    def survive(self, members: Sequence[int]) -> tuple[dict[str, Any], dict[str, tuple[int, str]]]:
+        """(golden data, provenance as field -> (member position, rule)) for one cluster; a single
+        member supplies every field (``EVERY_FIELD``)."""
         payloads = self.src.payloads
         if len(members) == 1:
-            pos = members[0]
-            data = {k: v for k, v in payloads[pos].items() if v not in _EMPTY}
-            return data, [(k, v, pos, ONLY) for k, v in data.items()]
-        fields = sorted({k for pos in members for k, v in payloads[pos].items() if v not in _EMPTY})
+            return payloads[members[0]], {EVERY_FIELD: (members[0], ONLY)}
+        fields = sorted({k for pos in members for k in payloads[pos]})
         data: dict[str, Any] = {}
-        provenance: list[tuple[str, Any, int, str]] = []
+        provenance: dict[str, tuple[int, str]] = {}
         for name in fields:
-            candidates = [pos for pos in members if payloads[pos].get(name) not in _EMPTY]
+            candidates = [pos for pos in members if name in payloads[pos]]
             pos, rule = self._choose(name, candidates)
-            value = payloads[pos][name]
-            data[name] = value
-            provenance.append((name, value, pos, rule))
+            data[name] = payloads[pos][name]
+            provenance[name] = (pos, rule)
         return data, provenance
 
     def _choose(self, field_name: str, candidates: list[int]) -> tuple[int, str]:
