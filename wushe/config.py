@@ -73,6 +73,11 @@ class Settings(BaseModel):
     resolution_timeout_seconds: float = Field(
         3600, gt=0, description="The cross-partner resolution pass is cancelled after this long (its marks stay pending)"
     )
+    resolution_workers: int = Field(
+        2, ge=1, le=64,
+        description="Processes that plan a resolution pass over whole kinds (a first night, a re-import) while the "
+                    "syncing process writes; 1 plans in the syncing process",
+    )
     gates: Gates = Field(default_factory=Gates)
 
 

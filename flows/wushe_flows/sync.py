@@ -86,14 +86,14 @@ def _partner_task(partner: Partner, partners: Partners, **options: Any) -> Any:
 
 
 @task
-def resolution_task(run_id: str) -> dict[str, Any]:
+def resolution_task(run_id: str, config: str) -> dict[str, Any]:
     """Merge what every partner delivered into golden records, and refresh links between kinds."""
-    return core.resolution_pass(engine(), run_id)
+    return core.resolution_pass(engine(), run_id, load_partners(config))
 
 
-def _resolve_and_finish(run_id: str, settings: Settings) -> State:
+def _resolve_and_finish(run_id: str, config: str, settings: Settings) -> State:
     """The resolution pass, then the report, its artifact and notifications."""
-    future = resolution_task.with_options(timeout_seconds=settings.resolution_timeout_seconds).submit(run_id)
+    future = resolution_task.with_options(timeout_seconds=settings.resolution_timeout_seconds).submit(run_id, config)
     future.wait()
     error = None if future.state.is_completed() else f"resolution pass: {future.state.message}"
     report: SyncReport = runs.finish_run(engine(), run_id, error=error)
@@ -127,7 +127,7 @@ def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = Non
             wait(futures)
         finally:
             _slots.pop(run_id, None)
-    return _resolve_and_finish(run_id, cfg.settings)
+    return _resolve_and_finish(run_id, config, cfg.settings)
 
 
 def _fan_out(config: str, names: list[str], run_id: str) -> None:
@@ -171,7 +171,7 @@ def sync_partner(partner: str, config: str = "partners.yaml", streams: list[str]
     get_run_logger().info("partner %s finished in state %s", partner, state.type.value)
     if not own_run:  # the nightly run that started this one reports for all partners
         return state
-    return _resolve_and_finish(run_id, partners.settings)
+    return _resolve_and_finish(run_id, config, partners.settings)
 
 
 @flow(name="wushe-backfill", log_prints=True)
@@ -184,7 +184,7 @@ def backfill(partner: str, since: datetime | None = None, config: str = "partner
     start = Watermark(since).to_state() if since else {}
     task_ = _partner_task(partners.get(partner), partners).with_options(retries=0)
     task_.submit(config, partner, run_id, None, start).wait()  # its state is in the report
-    return _resolve_and_finish(run_id, partners.settings)
+    return _resolve_and_finish(run_id, config, partners.settings)
 
 
 @flow(name="wushe-replay-quarantine", log_prints=True)

@@ -9,6 +9,7 @@ points at more than one golden record links nothing rather than guessing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Iterable
 
@@ -44,38 +45,45 @@ def _ref_at(payload: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | 
     return value if isinstance(value, dict) and any(value.values()) else None
 
 
-def update_links(conn: Connection, kind: str, src: SourceFrame, out: store.GoldenWrite,
-                 previous: dict[int, str]) -> None:
-    """Recompute the links of this pass's records; follow retired targets to their successors.
+@dataclass
+class References:
+    """The references a pass's records make to other kinds: read from their payloads while the
+    pass is planned, resolved to golden ids and stored when it is written (:func:`store_references`)."""
 
-    ``previous`` holds the golden ids of records whose golden record this pass left unchanged.
-    """
-    if kind in REFERENCES and len(src):
-        golden_of = dict(previous)
-        golden_of.update((rid, gid) for (rid, gid, *_rest) in out.xrefs)
-        _write(conn, kind, src, golden_of)
-    if out.retired:
-        _follow_successors(conn, out.retired)
+    kind: str
+    rids: list[int]  # every record of the pass: their stored links are replaced
+    wanted: list[tuple[int, str, str, str, dict[str, Any], str]]  # (rid, role, golden id, target kind, ref, partner)
 
 
-def _write(conn: Connection, kind: str, src: SourceFrame, golden_of: dict[int, str]) -> None:
+def references(kind: str, src: SourceFrame, golden_of: dict[int, str]) -> References:
+    """The references of these records (those linked to a golden record), in the table's key order."""
     rids = src.frame["rid"].tolist()
-    partners = src.frame["partner"].tolist()
-    wanted: list[tuple[int, str, str, dict[str, Any], str]] = []  # (rid, role, target kind, ref, partner)
-    for rid, partner, payload in zip(rids, partners, src.payloads):
-        for role, path, target in REFERENCES[kind]:
-            ref = _ref_at(payload, path)
-            if ref is not None and rid in golden_of:
-                wanted.append((rid, role, target, ref, partner))
-    wanted.sort(key=itemgetter(0, 1))  # the table's key order: its rows are appended, not spread over its pages
-    targets = _resolve_refs(conn, [(t, ref, partner) for _r, _role, t, ref, partner in wanted])
-    linked = sorted(_linked(conn, rids))
+    wanted = []
+    if kind in REFERENCES:
+        for rid, partner, payload in zip(rids, src.frame["partner"].tolist(), src.payloads):
+            gid = golden_of.get(rid)
+            if gid is None:
+                continue
+            for role, path, target in REFERENCES[kind]:
+                ref = _ref_at(payload, path)
+                if ref is not None:
+                    wanted.append((rid, role, gid, target, ref, partner))
+    wanted.sort(key=itemgetter(0, 1))  # appended to the table, not spread over its pages
+    return References(kind, rids, wanted)
+
+
+def store_references(conn: Connection, refs: References) -> None:
+    """Resolve the references to golden ids and replace the records' stored links with them."""
+    if refs.kind not in REFERENCES or not refs.rids:
+        return
+    targets = _resolve_refs(conn, [(t, ref, partner) for _r, _role, _g, t, ref, partner in refs.wanted])
+    linked = sorted(_linked(conn, refs.rids))
     for start in range(0, len(linked), CHUNK):
         conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(linked[start : start + CHUNK])))
     cells = Cells(conn.dialect.name)
     insert_rows(conn, LINKS, COLUMNS, (
-        (rid, role, golden_of[rid], target, method, cells.json(ref))
-        for (rid, role, _t, ref, _p), (target, method) in zip(wanted, targets)
+        (rid, role, gid, target, method, cells.json(ref))
+        for (rid, role, gid, _t, ref, _p), (target, method) in zip(refs.wanted, targets)
     ))
 
 
@@ -126,7 +134,7 @@ def _resolve_refs(conn: Connection, refs: list[tuple[str, dict[str, Any], str]])
     return out
 
 
-def _follow_successors(conn: Connection, retired: dict[str, list[str]]) -> None:
+def follow_successors(conn: Connection, retired: dict[str, list[str]]) -> None:
     """A link to a retired golden record moves to its successor; a split target is looked up again."""
     single = [{"b_old": old, "target_id": succ[0]} for old, succ in sorted(retired.items()) if len(succ) == 1]
     if single:
@@ -146,7 +154,7 @@ def _relink(conn: Connection, targets: Iterable[str]) -> None:
         return
     for kind, ids in kinds_of(conn, rids).items():
         src = load_records(conn, kind, ids)
-        _write(conn, kind, src, store.previous_goldens(conn, src.frame["rid"].tolist()))
+        store_references(conn, references(kind, src, store.previous_goldens(conn, src.frame["rid"].tolist())))
 
 
 def links_of(conn: Connection, golden_id: str) -> list[dict[str, Any]]:

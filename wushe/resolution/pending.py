@@ -34,8 +34,11 @@ class PendingReport:
 
 
 def resolve_pending(conn: Connection, *, run_id: str | None = None, config: ResolutionConfig | None = None,
-                    kinds: list[str] | None = None) -> PendingReport:
-    """Resolve every pending source record (of ``kinds``, default all) and clear its mark."""
+                    kinds: list[str] | None = None, workers: int = 1) -> PendingReport:
+    """Resolve every pending source record (of ``kinds``, default all) and clear its mark.
+
+    ``workers`` > 1 lets other processes plan whole kinds (``wushe.resolution.parallel``): only for
+    a transaction that has written nothing before this call."""
     wanted = [k for k in ORDER if not kinds or k in kinds]
     query = select(HEAD.c.id, HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id, HEAD.c.stream).where(
         HEAD.c.pending.is_(True), HEAD.c.kind.in_(wanted))
@@ -43,7 +46,8 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
     report = PendingReport(ResolveReport())
     if not rows:
         return report
-    report.resolved = resolve(conn, [(r.partner, r.kind, r.source_id) for r in rows], run_id=run_id, config=config)
+    report.resolved = resolve(conn, [(r.partner, r.kind, r.source_id) for r in rows], run_id=run_id, config=config,
+                              workers=workers)
     report.by_stream.update((r.partner, r.stream or "") for r in rows)
     ids = [r.id for r in rows]
     clear = update(HEAD).where(HEAD.c.id.in_(bindparam("ids", expanding=True))).values(pending=False)

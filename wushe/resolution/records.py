@@ -8,7 +8,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, Text, cast, select
+from sqlalchemy import Connection, Text, cast, func, select
 
 from wushe.registry.models import SourceRecord
 
@@ -81,6 +81,12 @@ def _to_frame(kind: str, rows: list[Any]) -> SourceFrame:
 
 def _timestamps(values: list[Any]) -> pd.Series:
     return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="mixed")
+
+
+def live_counts(conn: Connection) -> dict[str, int]:
+    """How many live (not withdrawn) source records each kind has."""
+    query = select(HEAD.c.kind, func.count()).where(HEAD.c.withdrawn_at.is_(None)).group_by(HEAD.c.kind)
+    return dict(conn.execute(query).all())
 
 
 def record_ids(conn: Connection, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:

@@ -9,6 +9,10 @@ Two entry points, both plain Python on the caller's connection and transaction:
 * :func:`resolve_all`, the cross-partner pass: every live record of a kind, with the match model
   re-learned from the whole registry.
 
+Each kind is first planned (:func:`plan_kind`: reads only, everything decided in memory), then its
+plan is written (:func:`apply_plan`), organisations first since the other kinds link to them. Whole
+kinds can be planned by other processes while this one writes (``wushe.resolution.parallel``).
+
 Everything is derived from the registry's content and keys (never from time or autoincrement), so
 a run repeated after a crash converges to the same registry.
 """
@@ -35,7 +39,8 @@ from wushe.resolution.explain import Explainer
 from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
-from wushe.resolution.records import SourceFrame, load_records, record_ids, source_keys
+from wushe.resolution.parallel import planned_elsewhere
+from wushe.resolution.records import SourceFrame, live_counts, load_records, record_ids, source_keys
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
                                       source_key)
 from wushe.resolution.survivorship import Survivor
@@ -65,30 +70,45 @@ class ResolveReport:
 
 
 def resolve(conn: Connection, touched: Iterable[Sequence[str]], *, run_id: str | None = None,
-            config: ResolutionConfig | None = None, now: datetime | None = None) -> ResolveReport:
-    """Re-resolve what these source records (``(partner, kind, source_id, ...)``) touch."""
-    config = config or ResolutionConfig()
-    now = now or datetime.now(timezone.utc)
+            config: ResolutionConfig | None = None, now: datetime | None = None, workers: int = 1) -> ResolveReport:
+    """Re-resolve what these source records (``(partner, kind, source_id, ...)``) touch.
+
+    A kind of which at least half the live records are touched (a first night, a partner's
+    re-import) is resolved whole instead: that costs less than following every record's
+    neighbours, and learns the kind's match model from all of it.
+    """
     keys = {(t[0], t[1], t[2]) for t in touched}
     rids = record_ids(conn, keys)
-    report = ResolveReport()
+    live = live_counts(conn)
+    jobs: dict[str, list[int] | None] = {}
     for kind in ORDER:
         mine = sorted(rid for (_p, k, _s), rid in rids.items() if k == kind)
         if mine:
-            report.kinds[kind] = _resolve_kind(conn, kind, mine, config, now, run_id)
-    return report
+            jobs[kind] = None if 2 * len(mine) >= live.get(kind, 0) else mine
+    return _run(conn, jobs, live, config, now, run_id, workers)
 
 
 def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id: str | None = None,
-                config: ResolutionConfig | None = None, now: datetime | None = None) -> ResolveReport:
+                config: ResolutionConfig | None = None, now: datetime | None = None,
+                workers: int = 1) -> ResolveReport:
     """Resolve every live record of these kinds (all kinds by default) across all partners."""
+    wanted = set(kinds or ORDER)
+    jobs: dict[str, list[int] | None] = {kind: None for kind in ORDER if kind in wanted}
+    return _run(conn, jobs, live_counts(conn), config, now, run_id, workers)
+
+
+def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, int], config: ResolutionConfig | None,
+         now: datetime | None, run_id: str | None, workers: int) -> ResolveReport:
+    """Plan and write each kind in dependency order; whole kinds may be planned by ``workers``
+    processes meanwhile (see ``wushe.resolution.parallel``)."""
     config = config or ResolutionConfig()
     now = now or datetime.now(timezone.utc)
-    wanted = set(kinds or ORDER)
+    whole = [kind for kind, touched in jobs.items() if touched is None]
     report = ResolveReport()
-    for kind in ORDER:
-        if kind in wanted:
-            report.kinds[kind] = _resolve_kind(conn, kind, None, config, now, run_id)
+    with planned_elsewhere(conn, whole, sum(live.get(k, 0) for k in whole), config, now, workers) as planned:
+        for kind, touched in jobs.items():
+            plan = planned[kind].result() if kind in planned else plan_kind(conn, kind, touched, config, now)
+            report.kinds[kind] = apply_plan(conn, plan, now=now, run_id=run_id)
     return report
 
 
@@ -101,22 +121,45 @@ class _Scope:
     states: dict[str, store.GoldenState]
     withdrawn: list[int]  # touched records that are no longer live
     overrides: list[OverrideRule]
-    index: blocking.BlockIndex | None = None  # the stored index, when a delta loaded it
+    index: blocking.BlockIndex  # the kind's blocking index as it is after this pass
+    index_parts: np.ndarray | None  # its partitions this pass changed (None: all)
+    delta: bool  # the index was loaded from the registry, not built from the whole kind
 
 
-def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config: ResolutionConfig, now: datetime,
-                  run_id: str | None) -> KindReport:
+@dataclass
+class KindPlan:
+    """What one kind's pass decided, from reads of the registry only; :func:`apply_plan` writes it.
+
+    Planning is most of a pass's work and reads only its own kind's records and golden records, so
+    whole kinds can be planned in other processes while this one writes.
+    """
+
+    kind: str
+    report: KindReport
+    out: store.GoldenWrite
+    states: dict[str, store.GoldenState]
+    previous: dict[int, str]
+    index: blocking.BlockIndex
+    index_parts: np.ndarray | None
+    model: dict[str, Any] | None  # match model parameters to store (a whole-kind pass learns them)
+    reviews: list[tuple[str, str, float, dict[str, Any]]]
+    references: links.References
+
+
+def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: ResolutionConfig,
+              now: datetime) -> KindPlan:
+    """Resolve the records of ``kind`` that ``touched`` reaches (every live one when None), in memory."""
     started = time.perf_counter()
     scope = _full_scope(conn, kind) if touched is None else _delta_scope(conn, kind, touched)
     src, feats = scope.src, scope.feats
     report = KindReport(records=len(src))
-    counts = _name_counts(kind, feats, scope.index)
+    counts = _name_counts(kind, feats, scope.index if scope.delta else None)
     pairs = _pairs(src, kind, scope.keys, scope.overrides)
     stored = None if touched is None else store.load_model(conn, kind)
     idf = _idf(kind, feats, stored)
     comp = _compare(kind, feats, pairs, idf)
-    model, tf_mean = _model(conn, kind, comp, counts, idf, stored, learn=touched is None or len(src) >= 1000,
-                            now=now, run_id=run_id, save=touched is None)
+    model, tf_mean, learned = _model(kind, comp, counts, idf, stored, learn=touched is None or len(src) >= 1000,
+                                     keep=touched is None)
     probability, weights = _score(model, comp, pairs, counts, tf_mean)
     report.pairs = len(pairs)
     labels, forced = _cluster(kind, src, feats, pairs, comp, probability, scope.overrides, config)
@@ -126,10 +169,27 @@ def _resolve_kind(conn: Connection, kind: str, touched: list[int] | None, config
     out = _golden_write(conn, kind, src, labels, best, probability, forced, explainer, scope, config)
     report.clusters = len(np.unique(labels)) if len(labels) else 0
     report.written, report.retired = len(out.goldens), len(out.retired)
-    store.write(conn, out, scope.states, scope.previous, now=now, run_id=run_id)
-    report.reviews = _queue_reviews(conn, kind, src, pairs, unsure, probability, explainer, now, run_id)
-    links.update_links(conn, kind, src, out, scope.previous)
-    report.seconds = round(time.perf_counter() - started, 3)
+    golden_of = dict(scope.previous)
+    golden_of.update((rid, gid) for rid, gid, *_rest in out.xrefs)
+    report.seconds = time.perf_counter() - started
+    return KindPlan(kind, report, out, scope.states, scope.previous, scope.index, scope.index_parts, learned,
+                    _reviews(kind, src, pairs, unsure, probability, explainer), links.references(kind, src, golden_of))
+
+
+def apply_plan(conn: Connection, plan: KindPlan, *, now: datetime, run_id: str | None) -> KindReport:
+    """Write what :func:`plan_kind` decided, within the caller's transaction."""
+    started = time.perf_counter()
+    kind, report = plan.kind, plan.report
+    plan.index.save(conn, plan.index_parts)
+    if plan.model is not None:
+        store.save_model(conn, kind, plan.model, now=now, run_id=run_id)
+    store.write(conn, plan.out, plan.states, plan.previous, now=now, run_id=run_id)
+    existing = existing_reviews(conn, kind, [(a, b) for a, b, _s, _e in plan.reviews])
+    report.reviews = store.add_reviews(conn, kind, plan.reviews, existing, now=now, run_id=run_id)
+    links.store_references(conn, plan.references)
+    if plan.out.retired:
+        links.follow_successors(conn, plan.out.retired)
+    report.seconds = round(report.seconds + time.perf_counter() - started, 3)
     return report
 
 
@@ -138,13 +198,14 @@ def _full_scope(conn: Connection, kind: str) -> _Scope:
     feats = features(src)
     keys = blocking.blocking_keys(kind, feats)
     rids = src.frame["rid"].to_numpy()
-    blocking.BlockIndex(kind, keys["key"].to_numpy(), rids[keys["row"].to_numpy()]).save(conn)
+    index = blocking.BlockIndex(kind, keys["key"].to_numpy(), rids[keys["row"].to_numpy()])
     previous = store.all_previous_goldens(conn, kind)
     states = store.active_goldens(conn, kind)
     states.update(store.golden_states(conn, set(previous.values()) - set(states)))
     live = set(rids.tolist())
     withdrawn = sorted(rid for rid in previous if rid not in live)
-    return _Scope(src, feats, keys, previous, states, withdrawn, overrides_touching(conn, kind, None))
+    return _Scope(src, feats, keys, previous, states, withdrawn, overrides_touching(conn, kind, None), index, None,
+                  delta=False)
 
 
 def _delta_scope(conn: Connection, kind: str, touched: list[int]) -> _Scope:
@@ -154,7 +215,6 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int]) -> _Scope:
     key_hashes = fresh_keys["key"].to_numpy()
     changed = index.replace(np.asarray(touched, dtype=np.int64), key_hashes,
                             fresh.frame["rid"].to_numpy()[fresh_keys["row"].to_numpy()])
-    index.save(conn, changed)
     candidates = index.sharing(key_hashes)
     around = sorted(set(touched) | set(candidates.tolist()))
     previous = store.previous_goldens(conn, around)
@@ -168,7 +228,7 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int]) -> _Scope:
     live = set(src.frame["rid"].tolist())
     withdrawn = sorted(rid for rid in involved if rid not in live)
     return _Scope(src, feats, keys, previous, store.golden_states(conn, set(previous.values())), withdrawn, overrides,
-                  index)
+                  index, changed, delta=True)
 
 
 def _keys_of(conn: Connection, kind: str, rids: Iterable[int]) -> list[str]:
@@ -216,22 +276,23 @@ def _idf(kind: str, feats: pd.DataFrame, stored: dict[str, Any] | None) -> Bigra
     return BigramIdf.learn(feats["stem"].tolist())
 
 
-def _model(conn: Connection, kind: str, comp: Comparison, counts: np.ndarray | None, idf: BigramIdf | None,
-           stored: dict[str, Any] | None, *, learn: bool, save: bool, now: datetime, run_id: str | None
-           ) -> tuple[MatchModel, float | None]:
-    """The full pass learns the model from the data and stores it; a delta reuses it."""
+def _model(kind: str, comp: Comparison, counts: np.ndarray | None, idf: BigramIdf | None,
+           stored: dict[str, Any] | None, *, learn: bool, keep: bool
+           ) -> tuple[MatchModel, float | None, dict[str, Any] | None]:
+    """The model to score with, and its parameters when they are to be stored: a whole-kind pass
+    learns the model from the data and keeps it; a delta reuses the stored one."""
     family = model_family(kind)
     if stored is not None and _fits(stored["model"], family):
-        return MatchModel.from_params(stored["model"]), stored.get("tf_mean")
+        return MatchModel.from_params(stored["model"]), stored.get("tf_mean"), None
     model = MatchModel.default(family)
     if learn:
         model = _learn(family, comp)
     tf_mean = _tf_mean(counts)
-    if save:
+    params = None
+    if keep:
         params = {"model": model.to_params(), "tf_mean": tf_mean,
                   "idf": {"frequent": idf.frequent, "n_docs": idf.n_docs} if idf is not None else None}
-        store.save_model(conn, kind, params, now=now, run_id=run_id)
-    return model, tf_mean
+    return model, tf_mean, params
 
 
 def _fits(params: dict[str, Any], family: str) -> bool:
@@ -429,15 +490,15 @@ def _unsure(labels: np.ndarray, pairs: np.ndarray, comp: Comparison, probability
     return np.flatnonzero(unsure)
 
 
-def _queue_reviews(conn: Connection, kind: str, src: SourceFrame, pairs: np.ndarray, unsure: np.ndarray,
-                   probability: np.ndarray, explainer: Explainer, now: datetime, run_id: str | None) -> int:
+def _reviews(kind: str, src: SourceFrame, pairs: np.ndarray, unsure: np.ndarray, probability: np.ndarray,
+             explainer: Explainer) -> list[tuple[str, str, float, dict[str, Any]]]:
+    """The stewards' queue items for the unsure pairs: (left key, right key, score, explanation)."""
     if len(unsure) == 0:
-        return 0
+        return []
     frame = src.frame
     keys = [source_key(p, kind, s) for p, s in zip(frame["partner"], frame["source_id"])]
     items = []
     for edge in unsure.tolist():
         a, b = sorted((keys[pairs[edge, 0]], keys[pairs[edge, 1]]))
         items.append((a, b, round(float(probability[edge]), 4), explainer.explain(edge, b)))
-    existing = existing_reviews(conn, kind, [(a, b) for a, b, _s, _e in items])
-    return store.add_reviews(conn, kind, items, existing, now=now, run_id=run_id)
+    return items

@@ -197,7 +197,7 @@ class Sandbox:
             "settings": {"concurrency": 4},
             "partners": {
                 "charity_fund": {
-                    "connector": "charity_fund", "title": "园岭社区基金会",
+                    "connector": "charity_fund", "title": "园岭社区基金会", "roles": ["fund"],
                     "config": {"base_url": self.url("charity_fund"), "token": f"${{{TOKEN_ENV}:-{DEFAULT_TOKEN}}}",
                                "page_size": 500},
                 },
@@ -207,11 +207,12 @@ class Sandbox:
                                "companies": [_company(i, c, manifest.property_legal_names) for i, c in enumerate(companies)]},
                 },
                 "merchants": {
-                    "connector": "merchants", "title": "爱心商家联盟",
+                    "connector": "merchants", "title": "爱心商家联盟", "roles": ["merchant"],
                     "config": {"base_url": self.url("merchants"), "page_size": 500},
                 },
                 "civil_affairs": {
-                    "connector": "civil_affairs", "title": "区民政局", "config": {"url": civil_url},
+                    "connector": "civil_affairs", "title": "区民政局", "roles": ["civil_affairs"],
+                    "config": {"url": civil_url},
                 },
             },
         }

@@ -204,7 +204,7 @@ def run_sync(
         for future in jobs:
             future.result()
     try:
-        resolution_pass(engine, run_id)
+        resolution_pass(engine, run_id, partners)
     except Exception as exc:  # the pending marks stay; the next run resolves them
         log.exception("resolution pass of run %s failed", run_id)
         error = f"resolution pass: {type(exc).__name__}: {exc}"
@@ -228,15 +228,22 @@ def release_freed_memory() -> None:
         pass
 
 
-def resolution_pass(engine: Engine, run_id: str | None) -> dict[str, Any]:
+def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | None = None) -> dict[str, Any]:
     """Merge every pending source record into golden records (all partners, all kinds) and refresh
-    the links between kinds; credit each stream of the run with the records merged from it."""
+    the links between kinds; credit each stream of the run with the records merged from it.
+
+    The partners file gives the partners' roles (which source wins which field), the partners
+    whose records are each a different entity, and how many processes may plan the pass."""
     from wushe.resolution import resolve_pending
+    from wushe.resolution.config import ResolutionConfig
+
+    config = ResolutionConfig.from_partners(partners) if partners is not None else None
+    workers = partners.settings.resolution_workers if partners is not None else 1
 
     release_freed_memory()
     refresh_statistics(engine)  # the partners' loads, before resolution queries them
     with write_transaction(engine) as conn:
-        report = resolve_pending(conn, run_id=run_id)
+        report = resolve_pending(conn, run_id=run_id, config=config, workers=workers)
         crash_point("resolution")
         if run_id:
             for (partner, stream), merged in report.merged_by_stream().items():

@@ -1,0 +1,52 @@
+"""Whole kinds planned by worker processes give the registry that planning in-process gives."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+
+from wushe import sandbox
+from wushe.registry.digest import registry_digest
+from wushe.registry.models import (CrossReference, GoldenEvent, GoldenLink, GoldenRecord, MatchBlock, MatchModel,
+                                   ReviewItem, SourceRecord)
+from wushe.registry.sources import write_source_records
+from wushe.resolution import parallel
+from wushe.resolution.pending import resolve_pending
+
+
+def _forget_resolution(engine) -> None:
+    """Back to the registry as the partners delivered it: every record pending, nothing resolved."""
+    with engine.begin() as conn:
+        for model in (GoldenLink, CrossReference, GoldenEvent, ReviewItem, MatchModel, MatchBlock, GoldenRecord):
+            conn.execute(delete(model))
+        conn.execute(update(SourceRecord).values(pending=True))
+
+
+def test_worker_processes_plan_the_same_registry_as_the_syncing_process(registry, monkeypatch) -> None:
+    with registry.begin() as conn:
+        for partner in sandbox.PARTNERS:
+            write_source_records(conn, [r for r, row in sandbox.labelled(11, 600, partner) if not row.rule_id])
+    monkeypatch.setattr(parallel, "MIN_RECORDS", 0)
+    spawned: list[str] = []
+
+    class Pool(parallel.ProcessPoolExecutor):
+        def submit(self, fn, url, kind, *args):
+            spawned.append(kind)
+            return super().submit(fn, url, kind, *args)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Pool)
+
+    with registry.begin() as conn:
+        in_process = resolve_pending(conn, workers=1)
+    assert not spawned
+    expected = registry_digest(registry)
+
+    _forget_resolution(registry)
+    with registry.begin() as conn:
+        in_workers = resolve_pending(conn, workers=2)
+    assert registry_digest(registry) == expected
+    assert sorted(spawned) == sorted(in_process.resolved.kinds)
+    assert in_workers.resolved.as_dict().keys() == in_process.resolved.as_dict().keys()
+    with registry.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(GoldenLink)) > 0  # resources found their providers
+        assert conn.scalar(select(func.count()).where(SourceRecord.pending.is_(True))) == 0
+
