@@ -6,7 +6,8 @@
 
 Loads every partner's night-0 records from the sandbox (rows planted invalid are left out, as
 validation would quarantine them) into a fresh registry, then, in a separate process so its peak
-memory is its own, runs the cross-partner pass ``resolve_all``. Prints pairwise precision and recall
+memory is its own, runs the cross-partner pass ``resolve_all`` (planned by ``--workers`` processes,
+as the sync's resolution pass is by ``settings.resolution_workers``). Prints pairwise precision and recall
 against the sandbox truth for organisations and volunteers, the wall time and peak memory of the
 pass, and the time ``resolve`` takes for a 1% delta (changed, new and deleted records). CPU seconds
 are printed beside wall times: on a shared machine they show what the code costs when the wall
@@ -63,18 +64,27 @@ def _load(url: str, seed: int, entities: int) -> tuple[dict[tuple[str, str, str]
     return truth, sample, written
 
 
-def _resolve_child(url: str) -> None:
-    """Run the full pass and print its figures as JSON (this process's own peak memory)."""
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def _resolve_child(url: str, workers: int) -> None:
+    """Run the full pass and print its figures as JSON (this process's own peak memory, and its
+    largest worker's)."""
     from wushe.registry.db import make_engine
     from wushe.resolution.resolver import resolve_all
 
     engine = make_engine(url)
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     with engine.begin() as conn:
-        report = resolve_all(conn, run_id="bench-1")
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        report = resolve_all(conn, run_id="bench-1", workers=workers)
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "kinds": report.as_dict()}))
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "worker_peak_mb": worker_peak,
+                      "kinds": report.as_dict()}))
 
 
 def _quality(url: str, truth: dict[tuple[str, str, str], str]) -> dict[str, object]:
@@ -98,7 +108,7 @@ def _quality(url: str, truth: dict[tuple[str, str, str], str]) -> dict[str, obje
     return {kind: pairwise_quality(p, t) for kind, (p, t) in found.items()}
 
 
-def _delta(url: str, sample: list[dict], seed: int) -> tuple[float, int, dict]:
+def _delta(url: str, sample: list[dict], seed: int, workers: int) -> tuple[float, float, int, dict]:
     """Change, add and delete 1% of the records, write them, and time ``resolve`` on what changed."""
     from wushe.contract import make_record
     from wushe.registry.db import make_engine
@@ -121,10 +131,10 @@ def _delta(url: str, sample: list[dict], seed: int) -> tuple[float, int, dict]:
     engine = make_engine(url)
     with engine.begin() as conn:
         touched = write_source_records(conn, changes, run_id="bench-2").touched
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     with engine.begin() as conn:
-        report = resolve(conn, touched, run_id="bench-2")
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        report = resolve(conn, touched, run_id="bench-2", workers=workers)
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     engine.dispose()
     return seconds, cpu, len(touched), report.as_dict()
 
@@ -134,10 +144,11 @@ def main() -> None:
     parser.add_argument("--entities", type=int, default=910_000, help="sandbox size (about 1.1 records each)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database", help="registry URL (default: a fresh SQLite file in a temporary folder)")
+    parser.add_argument("--workers", type=int, default=2, help="processes planning the kinds (1: in-process)")
     parser.add_argument("--resolve-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.resolve_only:
-        _resolve_child(args.resolve_only)
+        _resolve_child(args.resolve_only, args.workers)
         return
 
     with tempfile.TemporaryDirectory(prefix="wushe-bench-") as tmp:
@@ -146,7 +157,8 @@ def main() -> None:
         truth, sample, written = _load(url, args.seed, args.entities)
         print(f"source records loaded: {written:,} in {time.perf_counter() - started:.1f} s", flush=True)
 
-        child = subprocess.run([sys.executable, __file__, "--resolve-only", url], capture_output=True, text=True)
+        child = subprocess.run([sys.executable, __file__, "--resolve-only", url, "--workers", str(args.workers)],
+                               capture_output=True, text=True)
         if child.returncode != 0:
             sys.exit(child.stderr)
         full = json.loads(child.stdout.strip().splitlines()[-1])
@@ -155,11 +167,11 @@ def main() -> None:
             print(f"{kind:<13} precision {q.precision:.4f}  recall {q.recall:.4f}  "
                   f"(pairs predicted {q.predicted_pairs:,}, true {q.true_pairs:,})")
         print(f"full pass: {written:,} source records in {full['seconds']:.1f} s ({full['cpu']:.1f} s CPU), "
-              f"peak memory {full['peak_mb']:,.0f} MB")
+              f"peak memory {full['peak_mb']:,.0f} MB (largest worker {full['worker_peak_mb']:,.0f} MB)")
         for kind, figures in full["kinds"].items():
             print(f"  {kind:<13} {figures['records']:>9,} records  {figures['pairs']:>10,} pairs  "
                   f"{figures['clusters']:>9,} golden  {figures['reviews']:>6,} to review  {figures['seconds']:>6.1f} s")
-        seconds, cpu, touched, report = _delta(url, sample, args.seed)
+        seconds, cpu, touched, report = _delta(url, sample, args.seed, args.workers)
         involved = sum(k["records"] for k in report.values())
         print(f"1% delta: {touched:,} records touched, {involved:,} re-resolved, {seconds:.2f} s ({cpu:.2f} s CPU)")
 

@@ -50,3 +50,39 @@ def test_worker_processes_plan_the_same_registry_as_the_syncing_process(registry
         assert conn.scalar(select(func.count()).select_from(GoldenLink)) > 0  # resources found their providers
         assert conn.scalar(select(func.count()).where(SourceRecord.pending.is_(True))) == 0
 
+
+
+def test_a_delta_planned_by_worker_processes_matches_one_planned_in_process(sqlite_url, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from wushe.registry.db import make_engine
+    from wushe.registry.migrate import upgrade
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    records = {p: [r for r, row in sandbox.labelled(11, 600, p) if not row.rule_id] for p in sandbox.PARTNERS}
+    with engine.begin() as conn:
+        for partner_records in records.values():
+            write_source_records(conn, partner_records)
+    with engine.begin() as conn:
+        resolve_pending(conn)
+    with engine.begin() as conn:  # a night's changes: a tenth of the fund's records changed or gone
+        fund = records["charity_fund"][::10]
+        write_source_records(conn, [dict(r, deleted=True) if n % 3 == 0 else
+                                    dict(r, payload=dict(r["payload"], description="夜间更新"))
+                                    for n, r in enumerate(fund)])
+    engine.dispose()
+    copy = tmp_path / "copy.db"
+    shutil.copy(sqlite_url.removeprefix("sqlite:///"), copy)
+    monkeypatch.setattr(parallel, "MIN_RECORDS", 0)
+
+    digests = []
+    for url, workers in ((sqlite_url, 1), (f"sqlite:///{copy}", 2)):
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            report = resolve_pending(conn, workers=workers)
+        live = sum(len(r) for r in records.values())
+        assert len(report.resolved.kinds) >= 2 and sum(k.records for k in report.resolved.kinds.values()) < live / 2
+        digests.append(registry_digest(engine))
+        engine.dispose()
+    assert digests[0] == digests[1]

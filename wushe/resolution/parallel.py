@@ -1,10 +1,10 @@
-"""Planning whole kinds in other processes while this one writes.
+"""Planning kinds in other processes while this one writes.
 
-A pass over the whole registry spends most of its time planning (loading, comparing, clustering,
-choosing values) and the rest writing. Each kind's plan reads only that kind's records and golden
-records, which no other kind's writes change, so worker processes plan the kinds from their own
-connection to the registry while this process writes the plans in dependency order, in its one
-transaction: a crash still leaves the registry as it was.
+A resolution pass spends most of its time planning (loading, comparing, clustering, choosing
+values) and the rest writing. Each kind's plan reads only that kind's records, golden records and
+blocking index, which no other kind's writes change, so worker processes plan the kinds from their
+own connection to the registry while this process writes the plans in dependency order, in its
+one transaction: a crash still leaves the registry as it was.
 
 The workers read what is committed, so this is only for callers whose transaction has written
 nothing yet to the kinds it resolves (the sync's resolution pass), and only for a registry other
@@ -26,8 +26,10 @@ from wushe.resolution.config import ResolutionConfig
 if TYPE_CHECKING:
     from wushe.resolution.resolver import KindPlan
 
-# below this many records, starting worker processes (importing the library anew) costs more than it saves
+# below this many records to plan, starting worker processes (importing the library anew) costs more than it saves
 MIN_RECORDS = 50_000
+# a touched record brings about this many others into a delta's plan (its blocks' records and their clusters)
+DELTA_REACH = 5
 
 
 def shareable(conn: Connection) -> bool:
@@ -36,18 +38,25 @@ def shareable(conn: Connection) -> bool:
     return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
 
 
+def workload(jobs: dict[str, list[int] | None], live: dict[str, int]) -> int:
+    """About how many records planning these jobs (kind -> touched records, None for the whole
+    kind) loads and compares."""
+    return sum(live.get(kind, 0) if touched is None else DELTA_REACH * len(touched) for kind, touched in jobs.items())
+
+
 @contextmanager
-def planned_elsewhere(conn: Connection, kinds: list[str], records: int, config: ResolutionConfig, now: datetime,
-                      workers: int) -> Iterator[dict[str, "Future[KindPlan]"]]:
-    """Plans of these whole kinds being made by up to ``workers`` processes, by kind; empty when
-    the work is too small to share or the registry cannot be shared (the caller plans in-process)."""
-    if workers < 2 or not kinds or records < MIN_RECORDS or not shareable(conn):
+def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], records: int, config: ResolutionConfig,
+                      now: datetime, workers: int) -> Iterator[dict[str, "Future[KindPlan]"]]:
+    """Plans of these jobs (kind -> touched records, None for the whole kind) being made by up to
+    ``workers`` processes, by kind; empty when the work (``records``) is too small to share or the
+    registry cannot be shared (the caller then plans in-process)."""
+    if workers < 2 or len(jobs) < 2 or records < MIN_RECORDS or not shareable(conn):
         yield {}
         return
     url = conn.engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections or threads
-    with ProcessPoolExecutor(max_workers=min(workers, len(kinds)), mp_context=context) as pool:
-        futures = {kind: pool.submit(_plan, url, kind, config, now) for kind in kinds}
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = {kind: pool.submit(_plan, url, kind, touched, config, now) for kind, touched in jobs.items()}
         try:
             yield futures
         finally:
@@ -55,13 +64,13 @@ def planned_elsewhere(conn: Connection, kinds: list[str], records: int, config: 
                 future.cancel()
 
 
-def _plan(url: str, kind: str, config: ResolutionConfig, now: datetime) -> "KindPlan":
+def _plan(url: str, kind: str, touched: list[int] | None, config: ResolutionConfig, now: datetime) -> "KindPlan":
     from wushe.registry.db import make_engine
     from wushe.resolution.resolver import plan_kind
 
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return plan_kind(conn, kind, None, config, now)
+            return plan_kind(conn, kind, touched, config, now)
     finally:
         engine.dispose()

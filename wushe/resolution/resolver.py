@@ -10,7 +10,7 @@ Two entry points, both plain Python on the caller's connection and transaction:
   re-learned from the whole registry.
 
 Each kind is first planned (:func:`plan_kind`: reads only, everything decided in memory), then its
-plan is written (:func:`apply_plan`), organisations first since the other kinds link to them. Whole
+plan is written (:func:`apply_plan`), organisations first since the other kinds link to them. The
 kinds can be planned by other processes while this one writes (``wushe.resolution.parallel``).
 
 Everything is derived from the registry's content and keys (never from time or autoincrement), so
@@ -39,7 +39,7 @@ from wushe.resolution.explain import Explainer
 from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
-from wushe.resolution.parallel import planned_elsewhere
+from wushe.resolution.parallel import planned_elsewhere, workload
 from wushe.resolution.records import SourceFrame, live_counts, load_records, record_ids, source_keys
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
                                       source_key)
@@ -99,13 +99,12 @@ def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id:
 
 def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, int], config: ResolutionConfig | None,
          now: datetime | None, run_id: str | None, workers: int) -> ResolveReport:
-    """Plan and write each kind in dependency order; whole kinds may be planned by ``workers``
+    """Plan and write each kind in dependency order; the kinds may be planned by ``workers``
     processes meanwhile (see ``wushe.resolution.parallel``)."""
     config = config or ResolutionConfig()
     now = now or datetime.now(timezone.utc)
-    whole = [kind for kind, touched in jobs.items() if touched is None]
     report = ResolveReport()
-    with planned_elsewhere(conn, whole, sum(live.get(k, 0) for k in whole), config, now, workers) as planned:
+    with planned_elsewhere(conn, jobs, workload(jobs, live), config, now, workers) as planned:
         for kind, touched in jobs.items():
             plan = planned[kind].result() if kind in planned else plan_kind(conn, kind, touched, config, now)
             report.kinds[kind] = apply_plan(conn, plan, now=now, run_id=run_id)
