@@ -55,7 +55,8 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
         return
     url = conn.engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections or threads
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    # a process per kind: what one kind's plan needed is handed back to the system, not kept for the next
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1) as pool:
         futures = {kind: pool.submit(_plan, url, kind, touched, config, now) for kind, touched in jobs.items()}
         try:
             yield futures
@@ -65,12 +66,13 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
 
 
 def _plan(url: str, kind: str, touched: list[int] | None, config: ResolutionConfig, now: datetime) -> "KindPlan":
+    from wushe.gcpause import cyclic_gc_paused
     from wushe.registry.db import make_engine
     from wushe.resolution.resolver import plan_kind
 
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
+        with cyclic_gc_paused(), engine.connect() as conn:
             return plan_kind(conn, kind, touched, config, now)
     finally:
         engine.dispose()

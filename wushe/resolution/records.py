@@ -43,13 +43,14 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
     query = select(*_columns()).where(HEAD.c.kind == kind)
     if live_only:
         query = query.where(HEAD.c.withdrawn_at.is_(None))
-    rows: list[Any] = []
+    rows: list[tuple[Any, ...]] = []
     if ids is None:
-        rows = conn.execute(query).all()
+        for chunk in conn.execute(query).partitions(CHUNK * 20):
+            rows.extend(_decoded(chunk))
     else:
         unique = sorted(set(int(i) for i in ids))
         for start in range(0, len(unique), CHUNK):
-            rows.extend(conn.execute(query.where(HEAD.c.id.in_(unique[start : start + CHUNK]))).all())
+            rows.extend(_decoded(conn.execute(query.where(HEAD.c.id.in_(unique[start : start + CHUNK])))))
     rows.sort(key=lambda r: (r[1], r[2]))
     return _to_frame(kind, rows)
 
@@ -62,9 +63,16 @@ def known_values(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if v not in EMPTY}
 
 
-def _to_frame(kind: str, rows: list[Any]) -> SourceFrame:
+def _decoded(rows: Iterable[Any]) -> list[tuple[Any, ...]]:
+    """Rows with their payload text replaced by its known values, as they are fetched: the text of
+    a whole kind never sits in memory beside its decoded payloads."""
     loads = orjson.loads
-    payloads = [known_values(loads(r[3]) if isinstance(r[3], (str, bytes)) else (r[3] or {})) for r in rows]
+    return [(*r[:3], known_values(loads(r[3]) if isinstance(r[3], (str, bytes)) else (r[3] or {})), *r[4:])
+            for r in rows]
+
+
+def _to_frame(kind: str, rows: list[tuple[Any, ...]]) -> SourceFrame:
+    payloads = [r[3] for r in rows]
     frame = pd.DataFrame(
         {
             "rid": np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),

@@ -30,6 +30,7 @@ import orjson
 import pandas as pd
 from sqlalchemy import Connection
 
+from wushe.gcpause import cyclic_gc_paused
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
 from wushe.resolution.comparison import (EXACT, LEVELS, BigramIdf, Comparison, compare_identity, compare_organizations,
@@ -104,9 +105,10 @@ def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, in
     config = config or ResolutionConfig()
     now = now or datetime.now(timezone.utc)
     report = ResolveReport()
-    with planned_elsewhere(conn, jobs, workload(jobs, live), config, now, workers) as planned:
+    with cyclic_gc_paused(), planned_elsewhere(conn, jobs, workload(jobs, live), config, now, workers) as planned:
         for kind, touched in jobs.items():
-            plan = planned[kind].result() if kind in planned else plan_kind(conn, kind, touched, config, now)
+            # taken out of ``planned`` so that a written plan is freed, not kept until the pass ends
+            plan = planned.pop(kind).result() if kind in planned else plan_kind(conn, kind, touched, config, now)
             report.kinds[kind] = apply_plan(conn, plan, now=now, run_id=run_id)
     return report
 
@@ -458,7 +460,7 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
                 other, edge = link
                 method = "steward" if forced[edge] else "model"
                 xrefs.append((rids[i], gid, float(probability[edge]) if not forced[edge] else 1.0, method,
-                              explainer.explain(edge, keys[other])))
+                              orjson.dumps(explainer.explain(edge, keys[other])).decode()))
         body = orjson.dumps(data, option=_JSON, default=str)
         provenance = orjson.dumps({name: (rids[pos], rule) for name, (pos, rule) in chosen.items()}, option=_JSON)
         digest = hashlib.blake2b(b"%b\x00%b" % (body, orjson.dumps([x[:4] for x in xrefs])),

@@ -89,7 +89,7 @@ class GoldenWrite:
     goldens: list[tuple[str, str | None, str | None, str, str, str]] = field(default_factory=list)
     # (id, display name, division code, data as JSON, provenance as JSON, content hash)
     members: list[list[int]] = field(default_factory=list)  # source record ids per golden, row-aligned
-    xrefs: list[tuple[int, str, float, str, dict[str, Any] | None]] = field(default_factory=list)
+    xrefs: list[tuple[int, str, float, str, str | None]] = field(default_factory=list)  # explanation as JSON
     unlink: list[int] = field(default_factory=list)  # source record ids whose link goes away (withdrawn)
     retired: dict[str, list[str]] = field(default_factory=dict)
     events: list[tuple[str, str, list[str], dict[str, Any]]] = field(default_factory=list)
