@@ -181,6 +181,13 @@ FEATURES: dict[str, Callable[[SourceFrame], pd.DataFrame]] = {
 }
 
 
+SLICE = 20_000  # records whose payloads are decoded at a time
+
+
 def features(src: SourceFrame) -> pd.DataFrame:
-    """The feature frame of ``src`` (row-aligned with ``src.frame``)."""
-    return FEATURES[src.kind](src)
+    """The feature frame of ``src`` (row-aligned with ``src.frame``), a slice of records at a time
+    so that only a slice's payloads are ever decoded at once."""
+    make = FEATURES[src.kind]
+    if len(src) <= SLICE:
+        return make(src)
+    return pd.concat([make(part) for part in src.slices(SLICE)], ignore_index=True)

@@ -60,7 +60,7 @@ def references(kind: str, src: SourceFrame, golden_of: dict[int, str]) -> Refere
     rids = src.frame["rid"].tolist()
     wanted = []
     if kind in REFERENCES:
-        for rid, partner, payload in zip(rids, src.frame["partner"].tolist(), src.payloads):
+        for rid, partner, payload in zip(rids, src.frame["partner"].tolist(), src.iter_payloads()):
             gid = golden_of.get(rid)
             if gid is None:
                 continue

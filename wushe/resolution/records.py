@@ -1,9 +1,9 @@
-"""Reading source records for resolution: one set-based query, payloads decoded in one pass."""
+"""Reading source records for resolution: one set-based query, payloads decoded as they are fetched."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import orjson
@@ -18,18 +18,36 @@ CHUNK = 500
 
 @dataclass
 class SourceFrame:
-    """Source records of one kind: a frame of envelope columns and the decoded payloads, row-aligned."""
+    """Source records of one kind: a frame of envelope columns and, row-aligned, each record's
+    known values (empty ones left out) as canonical JSON: keys sorted, so the body of a golden
+    record with a single source is its source's body as it is.
+
+    Bodies are kept as bytes and decoded where needed: as objects, a resource's nested schedule,
+    capacity and references take kilobytes, and a kind can have hundreds of thousands of records.
+    """
 
     kind: str
-    frame: pd.DataFrame  # rid, partner, source_id, updated, fetched, live, completeness
-    payloads: list[dict[str, Any]]  # without empty values: a field is known when its key is present
+    frame: pd.DataFrame  # rid, partner, source_id, updated, fetched, live, completeness, name, division
+    bodies: list[bytes]
 
     def __len__(self) -> int:
         return len(self.frame)
 
-    def subset(self, mask: np.ndarray) -> "SourceFrame":
-        index = np.flatnonzero(mask)
-        return SourceFrame(self.kind, self.frame.iloc[index].reset_index(drop=True), [self.payloads[i] for i in index])
+    def payload(self, row: int) -> dict[str, Any]:
+        return orjson.loads(self.bodies[row])
+
+    @property
+    def payloads(self) -> list[dict[str, Any]]:
+        """Every record's known values, decoded (for a slice at a time: see :meth:`slices`)."""
+        return [orjson.loads(body) for body in self.bodies]
+
+    def iter_payloads(self) -> Iterator[dict[str, Any]]:
+        return map(orjson.loads, self.bodies)
+
+    def slices(self, size: int) -> Iterator["SourceFrame"]:
+        """The records in consecutive slices of ``size``."""
+        for start in range(0, len(self), size):
+            yield SourceFrame(self.kind, self.frame.iloc[start : start + size], self.bodies[start : start + size])
 
 
 def _columns():
@@ -46,11 +64,11 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
     rows: list[tuple[Any, ...]] = []
     if ids is None:
         for chunk in conn.execute(query).partitions(CHUNK * 20):
-            rows.extend(_decoded(chunk))
+            rows.extend(_decoded(kind, chunk))
     else:
         unique = sorted(set(int(i) for i in ids))
         for start in range(0, len(unique), CHUNK):
-            rows.extend(_decoded(conn.execute(query.where(HEAD.c.id.in_(unique[start : start + CHUNK])))))
+            rows.extend(_decoded(kind, conn.execute(query.where(HEAD.c.id.in_(unique[start : start + CHUNK])))))
     rows.sort(key=lambda r: (r[1], r[2]))
     return _to_frame(kind, rows)
 
@@ -63,16 +81,31 @@ def known_values(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if v not in EMPTY}
 
 
-def _decoded(rows: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Rows with their payload text replaced by its known values, as they are fetched: the text of
-    a whole kind never sits in memory beside its decoded payloads."""
-    loads = orjson.loads
-    return [(*r[:3], known_values(loads(r[3]) if isinstance(r[3], (str, bytes)) else (r[3] or {})), *r[4:])
-            for r in rows]
+def display(kind: str, values: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The name and division code a record or golden record of ``kind`` is listed under."""
+    name = values.get("title") if kind == "need" else values.get("name")
+    if kind == "donation":
+        donor = values.get("donor") or {}
+        name = donor.get("name") or values.get("donor_name")
+    location = values.get("location") or {}
+    division = values.get("division_code") or location.get("division_code")
+    return (str(name)[:512] if name else None), (str(division)[:12] if division else None)
+
+
+def _decoded(kind: str, rows: Iterable[Any]) -> list[tuple[Any, ...]]:
+    """Rows as they are fetched, their payload text replaced by the canonical body of its known
+    values, followed by the number of known values and the record's display name and division."""
+    loads, dumps = orjson.loads, orjson.dumps
+    out = []
+    for rid, partner, source_id, text, *times in rows:
+        payload = known_values(loads(text) if isinstance(text, (str, bytes)) else (text or {}))
+        # copied to its own size: orjson's result keeps the kilobytes of its write buffer
+        body = bytes(memoryview(dumps(payload, option=orjson.OPT_SORT_KEYS)))
+        out.append((rid, partner, source_id, body, *times, len(payload), *display(kind, payload)))
+    return out
 
 
 def _to_frame(kind: str, rows: list[tuple[Any, ...]]) -> SourceFrame:
-    payloads = [r[3] for r in rows]
     frame = pd.DataFrame(
         {
             "rid": np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
@@ -81,10 +114,12 @@ def _to_frame(kind: str, rows: list[tuple[Any, ...]]) -> SourceFrame:
             "updated": _timestamps([r[4] for r in rows]),
             "fetched": _timestamps([r[5] for r in rows]),
             "live": np.fromiter((r[6] is None for r in rows), dtype=bool, count=len(rows)),
-            "completeness": np.fromiter(map(len, payloads), dtype=np.int16, count=len(rows)),
+            "completeness": np.fromiter((r[7] for r in rows), dtype=np.int16, count=len(rows)),
+            "name": [r[8] for r in rows],
+            "division": [r[9] for r in rows],
         }
     )
-    return SourceFrame(kind, frame, payloads)
+    return SourceFrame(kind, frame, [r[3] for r in rows])
 
 
 def _timestamps(values: list[Any]) -> pd.Series:

@@ -48,7 +48,6 @@ from wushe.resolution.survivorship import Survivor
 
 # organisations first: the other kinds link to them
 ORDER = ("organization", "volunteer", "resource", "need", "donation")
-_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
 
 @dataclass
@@ -397,16 +396,6 @@ def _cluster(kind: str, src: SourceFrame, feats: pd.DataFrame, pairs: np.ndarray
     return labels, forced
 
 
-def _display(kind: str, data: dict[str, Any]) -> tuple[str | None, str | None]:
-    name = data.get("title") if kind == "need" else data.get("name")
-    if kind == "donation":
-        donor = data.get("donor") or {}
-        name = donor.get("name") or data.get("donor_name")
-    location = data.get("location") or {}
-    division = data.get("division_code") or location.get("division_code")
-    return (str(name)[:512] if name else None), (str(division)[:12] if division else None)
-
-
 def _best_edges(labels: np.ndarray, pairs: np.ndarray, probability: np.ndarray, forced: np.ndarray) -> pd.DataFrame:
     """For each linked record, its strongest edge inside its cluster (the match that explains it)."""
     if len(pairs) == 0:
@@ -450,7 +439,7 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     # in id order: the golden and cross-reference indexes then grow at their ends instead of at
     # random pages, which keeps a million-record write out of the page cache's misses
     for gid, members in sorted(zip(assignment.ids, clusters), key=lambda c: c[0]):
-        data, chosen = survivor.survive(members)
+        golden = survivor.survive(members)
         xrefs = []
         for i in members:
             link = best_of.get(i)
@@ -461,15 +450,14 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
                 method = "steward" if forced[edge] else "model"
                 xrefs.append((rids[i], gid, float(probability[edge]) if not forced[edge] else 1.0, method,
                               orjson.dumps(explainer.explain(edge, keys[other])).decode()))
-        body = orjson.dumps(data, option=_JSON, default=str)
-        provenance = orjson.dumps({name: (rids[pos], rule) for name, (pos, rule) in chosen.items()}, option=_JSON)
-        digest = hashlib.blake2b(b"%b\x00%b" % (body, orjson.dumps([x[:4] for x in xrefs])),
+        provenance = orjson.dumps({field: (rids[pos], rule) for field, (pos, rule) in golden.provenance.items()},
+                                  option=orjson.OPT_SORT_KEYS)
+        digest = hashlib.blake2b(b"%b\x00%b" % (golden.body, orjson.dumps([x[:4] for x in xrefs])),
                                  digest_size=16).hexdigest()
         state = scope.states.get(gid)
         if state is not None and state.status == "active" and state.content_hash == digest:
             continue
-        name, division = _display(kind, data)
-        out.goldens.append((gid, name, division, body.decode(), provenance.decode(), digest))
+        out.goldens.append((gid, golden.name, golden.division, golden.body.decode(), provenance.decode(), digest))
         out.members.append([rids[i] for i in members])
         out.xrefs.extend(xrefs)
     current = set(assignment.ids)

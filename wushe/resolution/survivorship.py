@@ -8,16 +8,27 @@ the provenance is the first criterion that separated the winner from the runner-
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
+import orjson
 
 from wushe.registry.provenance import EVERY_FIELD
 from wushe.resolution.config import ResolutionConfig
-from wushe.resolution.records import SourceFrame
+from wushe.resolution.records import SourceFrame, display
 
 ONLY = "only_source"
 TIEBREAK = "tiebreak"
+
+
+class Survived(NamedTuple):
+    """A golden record's values as canonical JSON, their provenance (field -> (member position,
+    rule)) and the name and division it is listed under."""
+
+    body: bytes
+    provenance: dict[str, tuple[int, str]]
+    name: str | None
+    division: str | None
 
 
 class Survivor:
@@ -32,6 +43,7 @@ class Survivor:
         self.config = config
         frame = src.frame
         self.partner = frame["partner"].tolist()
+        self.names, self.divisions = frame["name"].tolist(), frame["division"].tolist()
         updated = frame["updated"]
         stamps = updated.to_numpy(dtype="datetime64[ns]").view(np.int64) if len(updated) else np.empty(0, np.int64)
         self.criteria = {
@@ -59,13 +71,15 @@ class Survivor:
             self._ranks[(order, roles)] = cached
         return cached
 
-    def survive(self, members: Sequence[int]) -> tuple[dict[str, Any], dict[str, tuple[int, str]]]:
-        """(golden data, provenance as field -> (member position, rule)) for one cluster; a single
-        member supplies every field (``EVERY_FIELD``)."""
-        payloads = self.src.payloads
+    def survive(self, members: Sequence[int]) -> "Survived":
+        """The golden values of one cluster (given by member positions) and where each came from; a
+        single member supplies every field (``EVERY_FIELD``) and its body is the golden body."""
+        src = self.src
         if len(members) == 1:
-            return payloads[members[0]], {EVERY_FIELD: (members[0], ONLY)}
-        fields = sorted({k for pos in members for k in payloads[pos]})
+            pos = members[0]
+            return Survived(src.bodies[pos], {EVERY_FIELD: (pos, ONLY)}, self.names[pos], self.divisions[pos])
+        payloads = {pos: src.payload(pos) for pos in members}
+        fields = sorted({k for payload in payloads.values() for k in payload})
         data: dict[str, Any] = {}
         provenance: dict[str, tuple[int, str]] = {}
         for name in fields:
@@ -73,7 +87,7 @@ class Survivor:
             pos, rule = self._choose(name, candidates)
             data[name] = payloads[pos][name]
             provenance[name] = (pos, rule)
-        return data, provenance
+        return Survived(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), provenance, *display(src.kind, data))
 
     def _choose(self, field_name: str, candidates: list[int]) -> tuple[int, str]:
         if len(candidates) == 1:
