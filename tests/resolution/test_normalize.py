@@ -130,6 +130,14 @@ def test_signs_and_short_brands() -> None:
     assert org_name_parts(fold("深圳市益行社工服务社")).key == org_name_parts(fold("益行社工")).key
 
 
+def test_a_level_word_alone_is_the_writers_own_place() -> None:
+    assert org_name_parts(fold("区向日葵非遗文化研究会")).key == org_name_parts(fold("深圳市福田区向日葵非遗文化研究会")).key
+    assert org_name_parts(fold("市民政局")).key == org_name_parts(fold("深圳市民政局")).key
+    # words that only start with a level character keep it
+    for name in ("市场监督管理局", "区块链科技有限公司", "县城幼儿园", "区域发展协会", "市级机关幼儿园"):
+        assert org_name_parts(fold(name)).key.startswith(name[:2])
+
+
 def test_district_named_in_a_name_or_address() -> None:
     assert leading_district(fold("深圳市福田区园岭街道园东社区居民委员会")) == "440304"
     assert leading_district(fold("广东省深圳市罗湖区东门路1号")) == "440303"

@@ -115,10 +115,11 @@ class _Rules:
         self.legal_end = re.compile(f"(?:{alternation(voc.legal_forms)})+$")
         self.place_end = re.compile(f"(?:{alternation(list(voc.regions))})$")
         self.region_any = re.compile(alternation(list(voc.regions)))
-        # two characters and a level suffix, but not 超市, 城市, 社区, 小区... which end ordinary words
+        # two characters and a level suffix, but not 超市, 城市, 社区, 小区... which end ordinary words; or
+        # the level word alone, for the writer's own province, city or district (区妇联, 市民政局)
         self.region_shape = re.compile(
-            r"^[\u3400-\u9fff](?:[\u3400-\u9fff](?<![超城都门夜菜街股])市|[\u3400-\u9fff](?<![社小园景校街片商厂营])区|"
-            r"[\u3400-\u9fff]县)(?![场域间内外])")
+            r"^(?:[省市区县](?![块城级])|[\u3400-\u9fff](?:[\u3400-\u9fff](?<![超城都门夜菜街股])市|"
+            r"[\u3400-\u9fff](?<![社小园景校街片商厂营])区|[\u3400-\u9fff]县))(?![场域间内外])")
         short = [name for name in voc.localities if not name.endswith(("社区", "街道"))]
         self.leading_locality = re.compile(f"^(?:{alternation(short)})")
         self.community_word = re.compile(f"^({alternation(short)})社区(?=..)")
@@ -140,7 +141,8 @@ def _strip_leading_places(text: str, rules: _Rules) -> str:
     """Remove region prefixes while more than a bare type word (and at least two characters) remains.
 
     A prefix that has the shape of a region (two characters and 市/区/县) is removed too, so a
-    mistyped place (深川市, 龙化区) does not stay in the name."""
+    mistyped place (深川市, 龙化区) does not stay in the name, and so is a level word alone, which
+    names the writer's own city or district (区残联 is the 残联 of the district at hand)."""
     while True:
         match = rules.leading_place.match(text) or rules.region_shape.match(text)
         if not match:
