@@ -36,6 +36,18 @@ ORGANIZATIONS: list[tuple[str, str, str, dict[str, Any], str]] = [
     # two property companies whose names differ only in a distinctive character
     ("property", "p3", "yd-pm", {"name": "深圳市园东物业管理有限公司", "phones": ["0755-81110001"]}, AT),
     ("property", "p4", "yl-pm", {"name": "深圳市园岭物业管理有限公司", "phones": ["0755-81110002"]}, AT),
+    # a shop's sign and its company's branch name at one address are one shop; another business of the
+    # building whose name starts alike is not
+    ("merchants", "m4", "gy-photo", {"name": "光影照相馆", "phones": ["18612081078"], "division_code": "440304002001",
+                                     "address": "深圳市福田区园岭街道红荔路32号华富名苑23栋"}, AT),
+    ("fund", "f4", "gy-photo", {"name": "深圳市光影照相馆文化传播有限公司园岭分店", "division_code": "440304002001",
+                                "address": "福田区园岭街道红荔路32号华富名苑23栋"}, AT),
+    ("property", "p5", "gy-milk", {"name": "深圳市光影乳业有限公司", "phones": ["0755-81110003"],
+                                   "address": "深圳市福田区园岭街道红荔路32号华富名苑23栋"}, AT),
+    # one mistyped character in the type word (社曲 for 社区) is still that type
+    ("civil", "c4", "yd-clinic", {"name": "深圳市福田区园东社曲健康服务中心", "credit_code": "12440304MB2C56789U",
+                                  "division_code": "440304002003"}, AT),
+    ("merchants", "m5", "yd-clinic", {"name": "园东社康", "phones": ["0755-83330001"], "division_code": "440304002003"}, AT),
 ]
 
 VOLUNTEERS: list[tuple[str, str, str, dict[str, Any], str]] = [

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from wushe.resolution.identifiers import credit_code_valid
 from wushe.resolution.normalize import fold, fold_many, leading_district, org_name_parts
 from wushe.resolution.phones import to_e164
 from wushe.resolution.phonetic import pinyin_key
+from wushe.resolution.vocabulary import vocabulary
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 TEXT = st.text(st.one_of(CJK, st.characters(codec="utf-8")), max_size=30)
@@ -128,6 +131,66 @@ def test_signs_and_short_brands() -> None:
     # a one-character type word (团) does not split a branch's place (团结店)
     assert org_name_parts(fold("乐龄饭堂(团结店)")).branch == "团结分店"
     assert org_name_parts(fold("深圳市益行社工服务社")).key == org_name_parts(fold("益行社工")).key
+
+
+def test_a_level_word_alone_is_the_writers_own_place() -> None:
+    assert org_name_parts(fold("区向日葵非遗文化研究会")).key == org_name_parts(fold("深圳市福田区向日葵非遗文化研究会")).key
+    assert org_name_parts(fold("市民政局")).key == org_name_parts(fold("深圳市民政局")).key
+    # words that only start with a level character keep it
+    for name in ("市场监督管理局", "区块链科技有限公司", "县城幼儿园", "区域发展协会", "市级机关幼儿园"):
+        assert org_name_parts(fold(name)).key.startswith(name[:2])
+
+
+@pytest.mark.parametrize("typed, right", [
+    ("深圳市龙岗区景田社曲健康服务中心", "景田社区健康服务中心"),
+    ("富民社区应急志愿复务队", "富民应急志愿服务队"),
+    ("平湖鹏城残疾人康复服务忠心", "平湖鹏城残疾人康复服务中心"),
+    ("茶语轩(清水河分点)", "茶语轩(清水河分店)"),
+    ("前海华侨投资有限工司", "前海华侨投资有限公司"),
+])
+def test_a_homophone_typo_in_an_ending_word_is_heard_right(typed: str, right: str) -> None:
+    assert org_name_parts(fold(typed)) == org_name_parts(fold(right))
+
+
+def test_endings_that_are_words_of_their_own_stay_as_written() -> None:
+    # 网店 and 服务店 are shops, not the branch words 网点 and 服务点
+    assert org_name_parts(fold("淘宝网店")).key == "淘宝网店" and org_name_parts(fold("淘宝网店")).branch == ""
+    assert org_name_parts(fold("家电服务店")).branch == ""
+    # two characters away from a word is another word, not a typo (设曲 is not 社区)
+    assert org_name_parts(fold("阳光设曲健康服务中心")).entity_type == "服务中心"
+
+
+def _ending_words() -> list[str]:
+    """Type, legal-form and branch words that no other such word sounds like."""
+    voc = vocabulary()
+    words = [w for w in {*voc.entity_types, *voc.legal_forms, *voc.branch_words} if len(w) >= 2]
+    sounds = [pinyin_key(w) for w in words]
+    return sorted(w for w, s in zip(words, sounds) if sounds.count(s) == 1)
+
+
+@cache
+def _typos_by_sound() -> dict[str, list[str]]:
+    """Common CJK characters by their toneless sound, leaving out those written in any vocabulary
+    word (a typo that makes another word is no typo) and those folding changes."""
+    voc = vocabulary()
+    used = set("".join([*voc.entity_types, *voc.legal_forms, *voc.branch_words, *voc.synonyms, *voc.common_tokens]))
+    chars = [chr(code) for code in range(0x4E00, 0xA000)]
+    out: dict[str, list[str]] = {}
+    for char, folded in zip(chars, fold_many(chars)):
+        if char == folded and char not in used:
+            out.setdefault(pinyin_key(char), []).append(char)
+    return out
+
+
+@settings(max_examples=300, deadline=None)  # the first example builds the table of homophones
+@given(DISTINCTIVE, st.sampled_from(_ending_words()), st.data())
+def test_one_homophone_typo_in_an_ending_word_is_heard_right(distinctive: str, ending: str, data) -> None:
+    position = data.draw(st.integers(0, len(ending) - 1))
+    typos = _typos_by_sound().get(pinyin_key(ending[position]), [])
+    assume(typos)
+    typo = data.draw(st.sampled_from(typos))
+    typed = distinctive + ending[:position] + typo + ending[position + 1 :]
+    assert org_name_parts(fold(typed)) == org_name_parts(fold(distinctive + ending))
 
 
 def test_district_named_in_a_name_or_address() -> None:

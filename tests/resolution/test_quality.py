@@ -62,14 +62,7 @@ def test_pairwise_precision(resolved, kind: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", [
-    pytest.param("organization", marks=pytest.mark.xfail(
-        reason="organisation recall is about 0.978 on the sandbox at this size: most pairs still missed are a "
-               "bare brand against one of its named shops (康宁大药房 / 康宁大药房(航城分店)), which is the chain "
-               "as often as that shop, or one name in one district with no phone, address or community to "
-               "compare (bench/resolve_misses.py lists them)", strict=False)),
-    "volunteer",
-])
+@pytest.mark.parametrize("kind", ["organization", "volunteer"])
 def test_pairwise_recall(resolved, kind: str) -> None:
     quality = _quality(resolved, kind)
     assert quality.recall >= 0.98, quality

@@ -35,9 +35,9 @@ def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
     rows: list[int] = []
     keys: list[str] = []
     add_row, add_key = rows.append, keys.append
-    names = ("credit", "phones", "district", "subdistrict", "pinyin", "core", "etype", "branch")
+    names = ("credit", "phones", "district", "subdistrict", "pinyin", "core", "etype", "branch", "address")
     columns = (f[c].tolist() for c in names)
-    for i, (credit, phones, district, street, pinyin, core, etype, branch) in enumerate(zip(*columns)):
+    for i, (credit, phones, district, street, pinyin, core, etype, branch, address) in enumerate(zip(*columns)):
         if credit:
             add_row(i), add_key("o:cc:" + credit)
         for phone in phones:
@@ -51,6 +51,10 @@ def _organization_keys(f: pd.DataFrame) -> tuple[list[int], list[str]]:
             # the name's end in its sub-district: a neighbourhood or place word written before the name
             add_row(i), add_key(f"o:ts:{core[-3:]}|{etype}|{street}")
         add_row(i), add_key(f"o:pre:{core[:2]}|{branch}")
+        if address:
+            # one address and the same start of a name, however the rest is written (a shop's sign and
+            # its company's branch name, a typo in a branch word)
+            add_row(i), add_key(f"o:ad:{core[:2]}|{address}")
         add_row(i), add_key(f"o:suf:{core[-2:]}|{etype}|{branch}")
     return rows, keys
 

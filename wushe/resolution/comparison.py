@@ -171,12 +171,14 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     same_key = col["name_key"][i] == col["name_key"][j]
     long_stem = (f["stem"].str.len().to_numpy() + f["etype"].str.len().to_numpy())[i] >= 3
     same_sound = (col["pinyin"][i] == col["pinyin"][j]) & long_stem
-    # the same stem, or one extended by trade words, at the same named branch (乐龄饭堂(振兴店) / 乐龄饭堂餐饮管理有限公司振兴分店)
+    # the same stem, or one extended by trade words, at the same named branch (乐龄饭堂(振兴店) /
+    # 乐龄饭堂餐饮管理有限公司振兴分店); or the same sound at a branch written as one (中信银行凤城支行 /
+    # 忠信银行凤城支行), not at a neighbourhood on a sign, where namesakes are many (园东仁心艺术中心)
     branch_a, branch_b = col["branch_sound"][i], col["branch_sound"][j]
-    same_site = _prefixed(col["stem"][i], col["stem"][j]) & (branch_a == branch_b) & (branch_a != "") & (
-        branch_a != HEAD_OFFICE)
-    # a sign with its neighbourhood before the name (景田阿芳超市, 锦绣阿芳门诊部) against the bare name
+    named_site = (branch_a == branch_b) & (branch_a != "") & (branch_a != HEAD_OFFICE)
     sign = f["sign"].to_numpy(dtype=bool)
+    same_site = (_prefixed(col["stem"][i], col["stem"][j]) | (same_sound & ~sign[i] & ~sign[j])) & named_site
+    # a sign with its neighbourhood before the name (景田阿芳超市, 锦绣阿芳门诊部) against the bare name
     unplaced, stem = f["unplaced"].to_numpy(dtype=object), col["stem"]
     placed = sign | (unplaced != stem)
     signed = (unplaced[i] == unplaced[j]) & (col["etype"][i] == col["etype"][j]) & (placed[i] != placed[j]) & (
@@ -198,7 +200,6 @@ def compare_organizations(f: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf) ->
     division_level = _org_division_level(col["division"][i], col["division"][j], col["district"][i],
                                          col["district"][j], street_a, street_b)
     registered = f["registered"].to_numpy(dtype=bool)
-    named_site = (branch_a == branch_b) & (branch_a != "") & (branch_a != HEAD_OFFICE)
     unique_here = ((registered[i] & registered[j]) & (division_level >= 2)) | (division_level >= 3) | (
         named_site & (division_level != 0))
     name_level[(same_key | same_site) & unique_here] = 5

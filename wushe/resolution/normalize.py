@@ -4,7 +4,8 @@ Text is folded first (NFKC turns full-width forms half-width, OpenCC turns tradi
 simplified, case and punctuation go). An organisation name is then split into the parts that mean
 different things: the *stem* (the distinctive name), the *entity type* (基金会, 协会...), and the
 *branch* (园岭支行). Legal forms and region prefixes are removed by anchored longest-first rules that
-never empty a name.
+never empty a name; a homophone typo in the type, legal-form or branch word that ends a name is put
+right first, so the rules see the word.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Iterable
 
+from wushe.resolution.phonetic import pinyin_key
 from wushe.resolution.vocabulary import alternation, vocabulary
 
 _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
@@ -115,10 +117,11 @@ class _Rules:
         self.legal_end = re.compile(f"(?:{alternation(voc.legal_forms)})+$")
         self.place_end = re.compile(f"(?:{alternation(list(voc.regions))})$")
         self.region_any = re.compile(alternation(list(voc.regions)))
-        # two characters and a level suffix, but not 超市, 城市, 社区, 小区... which end ordinary words
+        # two characters and a level suffix, but not 超市, 城市, 社区, 小区... which end ordinary words; or
+        # the level word alone, for the writer's own province, city or district (区妇联, 市民政局)
         self.region_shape = re.compile(
-            r"^[\u3400-\u9fff](?:[\u3400-\u9fff](?<![超城都门夜菜街股])市|[\u3400-\u9fff](?<![社小园景校街片商厂营])区|"
-            r"[\u3400-\u9fff]县)(?![场域间内外])")
+            r"^(?:[省市区县](?![块城级])|[\u3400-\u9fff](?:[\u3400-\u9fff](?<![超城都门夜菜街股])市|"
+            r"[\u3400-\u9fff](?<![社小园景校街片商厂营])区|[\u3400-\u9fff]县))(?![场域间内外])")
         short = [name for name in voc.localities if not name.endswith(("社区", "街道"))]
         self.leading_locality = re.compile(f"^(?:{alternation(short)})")
         self.community_word = re.compile(f"^({alternation(short)})社区(?=..)")
@@ -129,6 +132,15 @@ class _Rules:
         self.entity_end = re.compile(f"(?:{alternation(voc.entity_types)})$")
         self.entity_any = re.compile(alternation(voc.entity_types))
         self.common = re.compile(alternation(voc.common_tokens))
+        # the words that end a name (type, legal form, branch) by sound, for homophone typos in them
+        ending = {*voc.legal_forms, *voc.branch_words, *voc.entity_types, *voc.synonyms}
+        sounds: dict[str, set[str]] = {}
+        for word in ending:
+            if len(word) >= 2:
+                sounds.setdefault(pinyin_key(word), set()).add(word)
+        self.ending_by_sound = {sound: words.pop() for sound, words in sounds.items() if len(words) == 1}
+        self.ending_lengths = sorted({len(w) for w in self.ending_by_sound.values()}, reverse=True)
+        self.word_end = re.compile(f"(?:{alternation([*ending, *voc.common_tokens])})$")
 
 
 @cache
@@ -140,7 +152,8 @@ def _strip_leading_places(text: str, rules: _Rules) -> str:
     """Remove region prefixes while more than a bare type word (and at least two characters) remains.
 
     A prefix that has the shape of a region (two characters and 市/区/县) is removed too, so a
-    mistyped place (深川市, 龙化区) does not stay in the name."""
+    mistyped place (深川市, 龙化区) does not stay in the name, and so is a level word alone, which
+    names the writer's own city or district (区残联 is the 残联 of the district at hand)."""
     while True:
         match = rules.leading_place.match(text) or rules.region_shape.match(text)
         if not match:
@@ -152,6 +165,27 @@ def _strip_leading_places(text: str, rules: _Rules) -> str:
         if len(bare) < 2 or kept or rules.entity_end.fullmatch(bare):
             return text
         text = rest
+
+
+def _heard_ending(text: str, rules: _Rules) -> str:
+    """The name with one mistyped character of its ending type, legal-form or branch word put right
+    when it sounds the same (社曲健康服务中心, 清水河分点, 有限工司): input methods type by sound, so a
+    typo is most often a homophone. A character inside an ending that is itself a word of the
+    vocabulary is taken as written (网店 is a shop, not a 网点)."""
+    for size in rules.ending_lengths:
+        if len(text) <= size:
+            continue
+        tail = text[-size:]
+        word = rules.ending_by_sound.get(pinyin_key(tail))
+        if word is None:
+            continue
+        if word == tail:
+            return text
+        typos = [n for n, (a, b) in enumerate(zip(tail, word)) if a != b]
+        written = rules.word_end.search(text)
+        if len(typos) == 1 and (written is None or len(text) - size + typos[0] < written.start()):
+            return text[:-size] + word
+    return text
 
 
 def _leading_locality(text: str, rules: _Rules) -> tuple[str, str]:
@@ -224,7 +258,7 @@ def _split_head_place(body: str, rules: _Rules) -> tuple[str, str]:
 def org_name_parts(folded: str) -> NameParts:
     """Take a folded organisation name apart (see :func:`fold`)."""
     rules = _rules()
-    text = folded
+    text = _heard_ending(folded, rules)
     if rules.synonyms is not None:
         text = rules.synonyms.sub(lambda m: rules.voc.synonyms[m.group(0)], text)
     text = _strip_leading_places(text, rules)
