@@ -457,7 +457,7 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
         state = scope.states.get(gid)
         if state is not None and state.status == "active" and state.content_hash == digest:
             continue
-        out.goldens.append((gid, golden.name, golden.division, golden.body.decode(), provenance.decode(), digest))
+        out.goldens.append((gid, golden.name, golden.division, golden.body, bytes(memoryview(provenance)), digest))
         out.members.append([rids[i] for i in members])
         out.xrefs.extend(xrefs)
     current = set(assignment.ids)

@@ -86,8 +86,9 @@ class GoldenWrite:
     """Everything one pass writes for one kind."""
 
     kind: str
-    goldens: list[tuple[str, str | None, str | None, str, str, str]] = field(default_factory=list)
-    # (id, display name, division code, data as JSON, provenance as JSON, content hash)
+    goldens: list[tuple[str, str | None, str | None, bytes, bytes, str]] = field(default_factory=list)
+    # (id, display name, division code, data as JSON, provenance as JSON, content hash); JSON as UTF-8
+    # bytes, half the size of Chinese text as a Python string until it is written
     members: list[list[int]] = field(default_factory=list)  # source record ids per golden, row-aligned
     xrefs: list[tuple[int, str, float, str, str | None]] = field(default_factory=list)  # explanation as JSON
     unlink: list[int] = field(default_factory=list)  # source record ids whose link goes away (withdrawn)
@@ -115,7 +116,7 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
         conn.execute(delete(GOLDEN).where(GOLDEN.c.id.in_(chunk)))
     at = ts(now)
     insert_rows(conn, GOLDEN, GOLDEN_COLUMNS, (
-        (gid, out.kind, "active", name, division, data, provenance, digest,
+        (gid, out.kind, "active", name, division, data.decode(), provenance.decode(), digest,
          ts(states[gid].created_at) if gid in states else at, at, None, None)
         for gid, name, division, data, provenance, digest in out.goldens
     ))
