@@ -7,7 +7,8 @@ statement for the batch), then its row updated; an unchanged one only gets a fre
 batch's source writes commit together with its merge, quarantine rows and cursor.
 
 This is the registry's hottest loop (a million records a night), so the per-record work is kept to
-one pass: protect, encode, hash, and build the row in the database's own form.
+one pass: protect, encode, hash, and build the row; what is cheaper a column at a time (timestamps)
+or once for the batch (its partner, kind, run) is done so.
 """
 
 from __future__ import annotations
@@ -23,15 +24,15 @@ from sqlalchemy import Connection, bindparam, insert, literal, select, update
 
 from wushe.contract import Record
 from wushe.privacy import protect_payload
-from wushe.registry.bulk import Cells, insert_rows
+from wushe.registry.bulk import Cells, insert_columns
 from wushe.registry.models import QUARANTINE_ACTIVE, QuarantineItem, SourceRecord, SourceVersion
 
 HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
 QUARANTINE = QuarantineItem.__table__
 CHUNK = 500  # keys per IN (...) lookup; well under every backend's bound-parameter limit
-COLUMNS = ("partner", "kind", "source_id", "stream", "version", "content_hash", "deleted", "payload", "source_updated_at",
-           "fetched_at", "first_seen_at", "changed_at", "last_seen_at", "withdrawn_at", "last_run_id", "pending")
+# a new row's own columns, as the loop collects them; _insert_new adds the batch's time and constants
+NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at", "withdrawn_at")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
                    "fetched_at", "recorded_at", "superseded_at", "run_id")
 _JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
@@ -195,8 +196,7 @@ def _write_group(
     touched: list[tuple[str, str, str, str]],
 ) -> WriteCounts:
     cells = Cells(conn.dialect.name)
-    ts = cells.ts
-    at = ts(now)
+    at = cells.ts(now)
     existing = existing_heads(conn, partner, kind, list(by_id))
     tally: Counter[str] = Counter()
     fresh: list[tuple[Any, ...]] = []
@@ -209,8 +209,8 @@ def _write_group(
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"
-            fresh.append((partner, kind, source_id, stream, 1, digest, deleted, body.decode(), ts(rec.get("source_updated_at")),
-                          ts(rec.get("fetched_at")), at, at, at, at if deleted else None, run_id, True))
+            fresh.append((source_id, digest, deleted, body.decode(), rec.get("source_updated_at"),
+                          rec.get("fetched_at"), at if deleted else None))
         elif old.content_hash == digest and (not old.withdrawn or deleted):
             seen.append(old.id)
             tally["unchanged"] += 1
@@ -227,12 +227,27 @@ def _write_group(
         touched.append((partner, kind, source_id, change))
 
     if fresh:
-        insert_rows(conn, HEAD, COLUMNS, fresh)
+        _insert_new(conn, cells, fresh, at, {"partner": partner, "kind": kind, "stream": stream, "version": 1,
+                                             "last_run_id": run_id, "pending": True})
     if changed:
         _keep_current_versions(conn, [c["b_id"] for c in changed], now)
         conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")), changed)
     mark_seen(conn, seen, stream=stream, run_id=run_id, now=now)
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
+
+
+def _insert_new(conn: Connection, cells: Cells, rows: list[tuple[Any, ...]], at: Any,
+                constants: dict[str, Any]) -> None:
+    """Insert new rows (in ``NEW_COLUMNS`` order, timestamps as received), all first seen ``at``.
+
+    Timestamps are converted a whole column at a time, at a fifth of the cost of one by one.
+    """
+    columns: dict[str, Sequence[Any]] = dict(zip(NEW_COLUMNS, zip(*rows)))
+    for name in ("source_updated_at", "fetched_at"):
+        columns[name] = cells.ts_column(columns[name])
+    seen = [at] * len(rows)
+    columns.update(first_seen_at=seen, changed_at=seen, last_seen_at=seen)
+    insert_columns(conn, HEAD, columns, constants=constants)
 
 
 def mark_seen(conn: Connection, row_ids: Sequence[int], *, stream: str | None = None, run_id: str | None = None,
