@@ -144,3 +144,11 @@ def test_values_shared_by_the_whole_batch_are_stored_as_given(registry) -> None:
     stored = rows(registry)
     assert [stored[str(i)].payload for i in range(3)] == [same] * 3
     assert {stored[str(i)].content_hash for i in range(3)} == {encode_payload(same, True)[1]}
+
+
+def test_stored_records_are_found_whatever_their_ids_hold(registry) -> None:
+    """A batch's ids travel to the lookup as one JSON array (SQLite) or array (PostgreSQL)."""
+    ids = ['a"b', "c,d", "{e}", "f\\g", "h'i", "园岭-1", " j ", "NULL", "7"]
+    write(registry, [org(i, "甲") for i in ids])
+    again = write(registry, [org(i, "甲") for i in ids] + [org("new", "乙")], now=T0 + timedelta(hours=1))
+    assert (again.counts.unchanged, again.counts.new) == (len(ids), 1)
