@@ -8,7 +8,8 @@ transaction, so a batch's source writes commit together with its merge, quaranti
 
 This is the registry's hottest loop (a million records a night), so the per-record work is kept to
 one pass: protect, encode, hash, and build the row; what is cheaper a column at a time (timestamps)
-or once for the batch (its partner, kind, run) is done so.
+or once for the batch (its partner, kind, run) is done so, and the cyclic garbage collector waits
+until the batch is written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import JSON, Connection, any_, bindparam, func, insert, literal,
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from wushe.contract import Record
+from wushe.gcpause import cyclic_gc_paused
 from wushe.privacy import protect_payload
 from wushe.registry.bulk import Cells, insert_columns
 from wushe.registry.models import QUARANTINE_ACTIVE, QuarantineItem, SourceRecord, SourceVersion
@@ -183,8 +185,9 @@ def write_source_records(
     for rec in records:
         groups.setdefault((rec["partner"], rec["kind"]), {})[rec["source_id"]] = rec
     result = WriteResult(WriteCounts(), [])
-    for (partner, kind), by_id in groups.items():
-        result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
+    with cyclic_gc_paused():
+        for (partner, kind), by_id in groups.items():
+            result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
     return result
 
 
