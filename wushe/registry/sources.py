@@ -242,7 +242,7 @@ def _write_group(
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
 
 
-def _insert_new(conn: Connection, cells: Cells, rows: list[tuple[Any, ...]], at: Any,
+def _insert_new(conn: Connection, cells: Cells, rows: list[tuple[Any, ...]], at: str | None,
                 constants: dict[str, Any]) -> None:
     """Insert new rows (in ``NEW_COLUMNS`` order, timestamps as received), all first seen ``at``.
 
