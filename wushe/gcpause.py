@@ -1,10 +1,11 @@
-"""Pausing Python's cyclic garbage collector around a hot loop that creates no garbage cycles.
+"""Pausing Python's cyclic garbage collector around a hot loop.
 
 A batch write allocates hundreds of thousands of short-lived containers (rows, digests, keys) that
-reference counting alone frees. Each of them still counts towards the collector's thresholds, so
-the collector runs full passes over everything the process holds, the batch in flight included, a
-few times a batch: measured at a fifth of the write's CPU time. Pausing it for the loop is safe;
-what is left to collect afterwards is collected at the next pass as usual.
+reference counting alone frees. Each still counts towards the collector's thresholds, so the
+collector runs, a few times a batch, full passes over everything the process holds, the batch in
+flight included: a sixth of the write's CPU time, measured. Pausing it for the loop keeps no memory
+for long: the collector is paused for the whole process (other threads too) only while some thread
+is inside a paused block, and the cyclic garbage left meanwhile goes at the next pass after it.
 """
 
 from __future__ import annotations

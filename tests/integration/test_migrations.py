@@ -52,6 +52,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL: in WAL mode no commit is lost to a process crash
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 

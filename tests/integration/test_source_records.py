@@ -5,8 +5,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from wushe.contract import make_record
+from wushe.privacy import protect_payload
+from wushe.registry.db import utc
 from wushe.registry.models import SourceRecord, SourceVersion
-from wushe.registry.sources import write_source_records
+from wushe.registry.sources import encode_payload, write_source_records
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
 
@@ -98,3 +100,55 @@ def test_large_batches_are_written_whole(registry) -> None:
     records[10] = org("10", "改名机构")
     result = write(registry, records, now=T0 + timedelta(hours=1))
     assert (result.counts.updated, result.counts.unchanged) == (1, 2499)
+
+
+def test_content_hashes_are_the_ones_stored_before(registry) -> None:
+    """The digest of a payload never changes: a registry's stored hashes keep comparing equal."""
+    write(registry, [org("1", "园东社区居委会", phones=["0755-1"], address="O'Brien 园岭七街")])
+    tomb = make_record("civil", "organization", "2", "2026-11-03T00:00:00+08:00", {"name": "园东社区居委会"},
+                       deleted=True)
+    write(registry, [tomb])
+    stored = rows(registry)
+    assert stored["1"].content_hash == "6752e4c9689295a0a36f4d29a692b42f"
+    assert stored["2"].content_hash == "060345de3e04d2f1eccdbd35b7bdc50a"
+
+
+def test_new_rows_hold_what_each_record_says(registry) -> None:
+    """Whether a column varies within the batch or not, every row stores its own record's values."""
+    base = datetime(2026, 10, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    records = [make_record("civil", "volunteer", f"V{i}", base - timedelta(minutes=i, microseconds=i),
+                           {"name": f"志愿者{i}", "id_number": "11010519491231002X"} if i == 3 else {"name": f"志愿者{i}"},
+                           fetched_at=T0 + timedelta(seconds=i // 2), deleted=i == 4)
+               for i in range(6)]
+    write(registry, records, run_id="run-1")
+    with registry.connect() as conn:
+        stored = {r.source_id: r for r in conn.execute(select(SourceRecord))}
+    for rec in records:
+        row = stored[rec["source_id"]]
+        payload = protect_payload(rec["payload"])
+        assert (row.partner, row.kind, row.version, row.pending, row.last_run_id) == ("civil", "volunteer", 1, True,
+                                                                                      "run-1")
+        assert row.payload == payload and row.deleted == rec["deleted"]
+        assert row.content_hash == encode_payload(payload, rec["deleted"])[1]
+        assert utc(row.source_updated_at) == datetime.fromisoformat(rec["source_updated_at"])
+        assert utc(row.fetched_at) == datetime.fromisoformat(rec["fetched_at"])
+        assert utc(row.first_seen_at) == utc(row.changed_at) == utc(row.last_seen_at) == T0
+        assert utc(row.withdrawn_at) == (T0 if rec["deleted"] else None)
+
+
+def test_values_shared_by_the_whole_batch_are_stored_as_given(registry) -> None:
+    same = {"name": "O'Brien 的店", "note": "50% off; ?"}
+    records = [make_record("civil", "organization", str(i), "2026-10-30T09:00:00+08:00", same, fetched_at=T0,
+                           deleted=True) for i in range(3)]
+    assert write(registry, records).counts.deleted == 3
+    stored = rows(registry)
+    assert [stored[str(i)].payload for i in range(3)] == [same] * 3
+    assert {stored[str(i)].content_hash for i in range(3)} == {encode_payload(same, True)[1]}
+
+
+def test_stored_records_are_found_whatever_their_ids_hold(registry) -> None:
+    """A batch's ids travel to the lookup as one JSON array (SQLite) or array (PostgreSQL)."""
+    ids = ['a"b', "c,d", "{e}", "f\\g", "h'i", "园岭-1", " j ", "NULL", "7"]
+    write(registry, [org(i, "甲") for i in ids])
+    again = write(registry, [org(i, "甲") for i in ids] + [org("new", "乙")], now=T0 + timedelta(hours=1))
+    assert (again.counts.unchanged, again.counts.new) == (len(ids), 1)

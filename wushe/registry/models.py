@@ -96,6 +96,12 @@ class StreamState(Base):
     run_id: Mapped[str | None] = mapped_column(ForeignKey("sync_run.id"))
 
 
+# The pending index's predicate, written here once for the index and for the queries that should use
+# it: SQLite and PostgreSQL both match a partial index by the form of its predicate, and neither
+# takes ``pending IS true`` (SQLAlchemy's ``is_(True)``) or ``pending = 1`` for ``pending``.
+PENDING = text("pending")
+
+
 class SourceRecord(Base):
     """A partner record as last received: one row per (partner, kind, source_id).
 
@@ -128,7 +134,7 @@ class SourceRecord(Base):
     # has statistics (with partner first, PostgreSQL scans the whole partner on a first load)
     __table_args__ = (
         UniqueConstraint("source_id", "partner", "kind"),
-        Index("ix_source_record_pending", "kind", "id", sqlite_where=text("pending"), postgresql_where=text("pending")),
+        Index("ix_source_record_pending", "kind", "id", sqlite_where=PENDING, postgresql_where=PENDING),
     )
 
 

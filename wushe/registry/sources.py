@@ -1,13 +1,15 @@
 """Writing source records in bulk.
 
-A batch is classified against the stored rows in a few keyed lookups: a new record is one inserted
-row; a changed record first has its current version copied to ``source_version`` (one set-based
-statement for the batch), then its row updated; an unchanged one only gets a fresh
-``last_seen_at``. Everything runs on the caller's connection, inside the caller's transaction, so a
-batch's source writes commit together with its merge, quarantine rows and cursor.
+A batch is classified against the stored rows in one keyed lookup per partner and kind: a new
+record is one inserted row; a changed record first has its current version copied to
+``source_version`` (one set-based statement for the batch), then its row updated; an unchanged one
+only gets a fresh ``last_seen_at``. Everything runs on the caller's connection, inside the caller's
+transaction, so a batch's source writes commit together with its merge, quarantine rows and cursor.
 
 This is the registry's hottest loop (a million records a night), so the per-record work is kept to
-one pass: protect, encode, hash, and build the row in the database's own form.
+one pass: protect, encode, hash, and build the row; what is cheaper a column at a time (timestamps)
+or once for the batch (its partner, kind, run) is done so, and the cyclic garbage collector waits
+until the batch is written.
 """
 
 from __future__ import annotations
@@ -19,19 +21,21 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, NamedTuple, Sequence
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, literal, select, update
+from sqlalchemy import JSON, Connection, any_, bindparam, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from wushe.contract import Record
+from wushe.gcpause import cyclic_gc_paused
 from wushe.privacy import protect_payload
-from wushe.registry.bulk import Cells, insert_rows
+from wushe.registry.bulk import Cells, insert_columns
 from wushe.registry.models import QUARANTINE_ACTIVE, QuarantineItem, SourceRecord, SourceVersion
 
 HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
 QUARANTINE = QuarantineItem.__table__
 CHUNK = 500  # keys per IN (...) lookup; well under every backend's bound-parameter limit
-COLUMNS = ("partner", "kind", "source_id", "stream", "version", "content_hash", "deleted", "payload", "source_updated_at",
-           "fetched_at", "first_seen_at", "changed_at", "last_seen_at", "withdrawn_at", "last_run_id", "pending")
+# a new row's own columns, as the loop collects them; _insert_new adds the batch's time and constants
+NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at", "withdrawn_at")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
                    "fetched_at", "recorded_at", "superseded_at", "run_id")
 _JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
@@ -144,22 +148,24 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-_HEADS_BY_ID = select(HEAD.c.id, HEAD.c.source_id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.withdrawn_at,
-                      HEAD.c.stream).where(
-    HEAD.c.partner == bindparam("partner"),
-    HEAD.c.kind == bindparam("kind"),
-    HEAD.c.source_id.in_(bindparam("ids", expanding=True)),
-)
+_HEAD_COLUMNS = (HEAD.c.id, HEAD.c.source_id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.withdrawn_at, HEAD.c.stream)
+_OF_PARTNER_KIND = (HEAD.c.partner == bindparam("partner"), HEAD.c.kind == bindparam("kind"))
+# A whole batch's ids in one parameter, so one statement probes the index for all of them (chunks
+# of bound parameters cost twenty statements a batch, and on PostgreSQL twenty round trips).
+_HEADS_BY_ID = {
+    "sqlite": select(*_HEAD_COLUMNS).where(*_OF_PARTNER_KIND, HEAD.c.source_id.in_(
+        select(func.json_each(bindparam("ids", type_=JSON)).table_valued("value")))),
+    "postgresql": select(*_HEAD_COLUMNS).where(*_OF_PARTNER_KIND, HEAD.c.source_id == any_(
+        bindparam("ids", type_=ARRAY(HEAD.c.source_id.type)))),
+}
 
 
 def existing_heads(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> dict[str, Head]:
     """The stored rows for these source ids of one partner and kind."""
-    found: dict[str, Head] = {}
-    for chunk in _chunks(ids):
-        params = {"partner": partner, "kind": kind, "ids": list(chunk)}
-        for row_id, source_id, version, digest, withdrawn, stream in conn.execute(_HEADS_BY_ID, params):
-            found[source_id] = Head(row_id, version, digest, withdrawn is not None, stream)
-    return found
+    params = {"partner": partner, "kind": kind, "ids": list(ids)}
+    return {source_id: Head(row_id, version, digest, withdrawn is not None, stream)
+            for row_id, source_id, version, digest, withdrawn, stream in
+            conn.execute(_HEADS_BY_ID[conn.dialect.name], params)}
 
 
 def write_source_records(
@@ -179,8 +185,9 @@ def write_source_records(
     for rec in records:
         groups.setdefault((rec["partner"], rec["kind"]), {})[rec["source_id"]] = rec
     result = WriteResult(WriteCounts(), [])
-    for (partner, kind), by_id in groups.items():
-        result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
+    with cyclic_gc_paused():
+        for (partner, kind), by_id in groups.items():
+            result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
     return result
 
 
@@ -195,8 +202,7 @@ def _write_group(
     touched: list[tuple[str, str, str, str]],
 ) -> WriteCounts:
     cells = Cells(conn.dialect.name)
-    ts = cells.ts
-    at = ts(now)
+    at = cells.ts(now)
     existing = existing_heads(conn, partner, kind, list(by_id))
     tally: Counter[str] = Counter()
     fresh: list[tuple[Any, ...]] = []
@@ -209,8 +215,8 @@ def _write_group(
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"
-            fresh.append((partner, kind, source_id, stream, 1, digest, deleted, body.decode(), ts(rec.get("source_updated_at")),
-                          ts(rec.get("fetched_at")), at, at, at, at if deleted else None, run_id, True))
+            fresh.append((source_id, digest, deleted, body.decode(), rec.get("source_updated_at"),
+                          rec.get("fetched_at"), at if deleted else None))
         elif old.content_hash == digest and (not old.withdrawn or deleted):
             seen.append(old.id)
             tally["unchanged"] += 1
@@ -227,12 +233,27 @@ def _write_group(
         touched.append((partner, kind, source_id, change))
 
     if fresh:
-        insert_rows(conn, HEAD, COLUMNS, fresh)
+        _insert_new(conn, cells, fresh, at, {"partner": partner, "kind": kind, "stream": stream, "version": 1,
+                                             "last_run_id": run_id, "pending": True})
     if changed:
         _keep_current_versions(conn, [c["b_id"] for c in changed], now)
         conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")), changed)
     mark_seen(conn, seen, stream=stream, run_id=run_id, now=now)
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
+
+
+def _insert_new(conn: Connection, cells: Cells, rows: list[tuple[Any, ...]], at: str | None,
+                constants: dict[str, Any]) -> None:
+    """Insert new rows (in ``NEW_COLUMNS`` order, timestamps as received), all first seen ``at``.
+
+    Timestamps are converted a whole column at a time, at a fifth of the cost of one by one.
+    """
+    columns: dict[str, Sequence[Any]] = dict(zip(NEW_COLUMNS, zip(*rows)))
+    for name in ("source_updated_at", "fetched_at"):
+        columns[name] = cells.ts_column(columns[name])
+    seen = [at] * len(rows)
+    columns.update(first_seen_at=seen, changed_at=seen, last_seen_at=seen)
+    insert_columns(conn, HEAD, columns, constants=constants)
 
 
 def mark_seen(conn: Connection, row_ids: Sequence[int], *, stream: str | None = None, run_id: str | None = None,

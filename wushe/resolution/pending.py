@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, Select, bindparam, select, update
 
-from wushe.registry.models import SourceRecord
+from wushe.registry.models import PENDING, SourceRecord
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.resolver import ORDER, ResolveReport, resolve
 
@@ -33,6 +33,13 @@ class PendingReport:
         return {"kinds": self.resolved.as_dict(), "records": sum(self.by_stream.values())}
 
 
+def pending_records(kinds: list[str]) -> Select[Any]:
+    """The pending source records of these kinds, found through the pending index: what a night
+    changed is read, not the whole registry."""
+    return select(HEAD.c.id, HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id, HEAD.c.stream).where(
+        PENDING, HEAD.c.kind.in_(kinds))
+
+
 def resolve_pending(conn: Connection, *, run_id: str | None = None, config: ResolutionConfig | None = None,
                     kinds: list[str] | None = None, workers: int = 1) -> PendingReport:
     """Resolve every pending source record (of ``kinds``, default all) and clear its mark.
@@ -40,9 +47,7 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
     ``workers`` > 1 lets other processes plan whole kinds (``wushe.resolution.parallel``): only for
     a transaction that has written nothing before this call."""
     wanted = [k for k in ORDER if not kinds or k in kinds]
-    query = select(HEAD.c.id, HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id, HEAD.c.stream).where(
-        HEAD.c.pending.is_(True), HEAD.c.kind.in_(wanted))
-    rows = conn.execute(query).all()
+    rows = conn.execute(pending_records(wanted)).all()
     report = PendingReport(ResolveReport())
     if not rows:
         return report
