@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from wushe.resolution.blocking import blocking_keys, candidate_pairs
@@ -17,7 +18,7 @@ ADDRESS = "深圳市宝安区航城街道彩田路32号华富名苑23栋"
 
 def _features(payloads: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame({"partner": [f"p{n}" for n in range(len(payloads))]})
-    return organization_features(SourceFrame("organization", frame, payloads))
+    return organization_features(SourceFrame("organization", frame, [orjson.dumps(p) for p in payloads]))
 
 
 def _candidates(payloads: list[dict[str, Any]]) -> set[tuple[int, int]]:
