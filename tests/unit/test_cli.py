@@ -79,3 +79,11 @@ def test_an_unreachable_registry_is_one_line_and_hides_the_password() -> None:
     assert "hunter2secret" not in result.stderr + result.stdout
     assert len(result.stderr.strip().splitlines()) == 1
     assert "cannot reach the registry" in result.stderr
+
+
+def test_importing_the_main_module_as_a_worker_process_runs_no_command() -> None:
+    """A spawned worker process re-imports ``__main__`` under another name; the CLI must not start
+    (it would parse the worker's arguments and exit)."""
+    import runpy
+
+    runpy.run_module("wushe.__main__", run_name="__mp_main__")  # returns instead of raising SystemExit
