@@ -31,6 +31,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from wushe.gcpause import cyclic_gc_paused
+from wushe.memory import release_freed_memory
 from wushe.resolution import blocking, links, store
 from wushe.resolution.clustering import Constraints, Edges, cluster
 from wushe.resolution.comparison import (EXACT, LEVELS, BigramIdf, Comparison, compare_identity, compare_organizations,
@@ -109,6 +110,8 @@ def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, in
             # taken out of ``planned`` so that a written plan is freed, not kept until the pass ends
             plan = planned.pop(kind).result() if kind in planned else plan_kind(conn, kind, touched, config, now)
             report.kinds[kind] = apply_plan(conn, plan, now=now, run_id=run_id)
+            del plan
+            release_freed_memory()  # while the next plan is being made: the peaks of the two do not add up
     return report
 
 

@@ -13,7 +13,6 @@ Plain Python: the CLI calls it directly and the Prefect flows wrap it.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import time
@@ -27,6 +26,7 @@ from sqlalchemy import Engine
 from wushe.config import Partner, Partners
 from wushe.connector import Batch, Connector, Stream
 from wushe.errors import ConnectorError, WusheError
+from wushe.memory import release_freed_memory
 from wushe.registry.db import refresh_statistics, write_transaction
 from wushe.registry.sources import keep_seen, mark_seen, sort_unchanged, withdraw_unseen, write_source_records
 from wushe.sync import runs
@@ -217,17 +217,6 @@ def run_sync(
     return report
 
 
-def release_freed_memory() -> None:
-    """Hand what the partner phase freed back to the operating system before the resolution pass
-    builds its own structures: glibc keeps the freed heap of finished worker threads otherwise, and
-    the two phases' peaks would add up."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
-
-
 def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | None = None) -> dict[str, Any]:
     """Merge every pending source record into golden records (all partners, all kinds) and refresh
     the links between kinds; credit each stream of the run with the records merged from it.
@@ -240,6 +229,7 @@ def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | Non
     config = ResolutionConfig.from_partners(partners) if partners is not None else None
     workers = partners.settings.resolution_workers if partners is not None else 1
 
+    gc.collect()  # what the partner phase left in reference cycles, before its heap is handed back
     release_freed_memory()
     refresh_statistics(engine)  # the partners' loads, before resolution queries them
     with write_transaction(engine) as conn:
