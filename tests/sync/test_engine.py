@@ -166,48 +166,30 @@ def test_after_a_sync_postgres_plans_from_fresh_statistics(postgres_url, partner
     assert analysed == dict.fromkeys(("source_record", "golden_record", "cross_reference"), True)
 
 
-ROLES_PARTNERS = """
-partners:
-{partners}
-"""
-ROLE_PARTNER = """
-  {name}:
-    connector: csv
-    roles: {roles}
-    config:
-      folder: {folder}
-      streams:
-        orgs:
-          pattern: "*.csv"
-          kind: organization
-          id: 编号
-          mapping:
-            name: 名称
-            credit_code: 统一社会信用代码
-            division_code: 所属社区
-"""
-
-
 def test_the_nightly_pass_lets_the_partner_holding_a_fields_role_win_it(registry, tmp_path) -> None:
     """The civil-affairs bureau wins the legal name over a merchant list whose record is newer."""
     import os
+
+    import yaml
     from wushe.resolution.inspect import golden_detail
     from wushe.validation.identifiers import uscc_check_char
 
     body = "91440300MA5F" + "3K7Q8"
     code = body + uscc_check_char(body)
-    rows = {"aa_merchants": ("园岭阿芳理发店", "[merchant]", 1_793_000_000),  # 2026-10
-            "mz_bureau": ("深圳市福田区园岭阿芳美发服务部", "[civil_affairs]", 1_767_000_000)}  # 2026-01
-    entries = []
-    for name, (org_name, roles, changed) in rows.items():
+    rows = {"aa_merchants": ("园岭阿芳理发店", "merchant", 1_793_000_000),  # 2026-10
+            "mz_bureau": ("深圳市福田区园岭阿芳美发服务部", "civil_affairs", 1_767_000_000)}  # 2026-01
+    stream = {"pattern": "*.csv", "kind": "organization", "id": "编号",
+              "mapping": {"name": "名称", "credit_code": "统一社会信用代码", "division_code": "所属社区"}}
+    partners = {}
+    for name, (org_name, role, changed) in rows.items():
         folder = tmp_path / name
         folder.mkdir()
         export = folder / "orgs.csv"
         export.write_text(f"编号,名称,统一社会信用代码,所属社区\nX1,{org_name},{code},440304002001\n", encoding="utf-8")
         os.utime(export, (changed, changed))
-        entries.append(ROLE_PARTNER.format(name=name, roles=roles, folder=folder))
+        partners[name] = {"connector": "csv", "roles": [role], "config": {"folder": str(folder), "streams": {"orgs": stream}}}
     path = tmp_path / "partners.yaml"
-    path.write_text(ROLES_PARTNERS.format(partners="".join(entries)), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"partners": partners}, allow_unicode=True), encoding="utf-8")
 
     report = run_sync(registry, load_partners(path), notify=False)
     assert report.status == "succeeded", report.to_markdown()
