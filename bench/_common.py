@@ -30,10 +30,10 @@ class TreeMemory:
     children would not do: Linux carries a parent's high-water mark into a child it starts).
     Processes in ``exclude`` (a sandbox serving the partners, say) are left out with theirs."""
 
-    def __init__(self, interval: float = 0.1) -> None:
+    def __init__(self, interval: float = 0.1, exclude: set[int] | None = None) -> None:
         import threading
 
-        self.exclude: set[int] = set()
+        self.exclude = exclude or set()
         self.interval = interval
         self.peak_mb = 0.0
         self._stop = threading.Event()

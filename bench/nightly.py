@@ -42,8 +42,7 @@ def one_night(folder: Path, url: str) -> dict:
 
     engine = make_engine(url)
     upgrade(engine)
-    with SandboxProcess(folder).start(timeout=600) as sandbox, TreeMemory() as memory:
-        memory.exclude.add(sandbox.proc.pid)
+    with SandboxProcess(folder).start(timeout=600) as sandbox, TreeMemory(exclude={sandbox.proc.pid}) as memory:
         partners = load_partners(sandbox.partners_file)
         started = time.perf_counter()
         report = run_sync(engine, partners, trigger="bench", notify=False)
