@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select, update
+from sqlalchemy import Connection, Select, bindparam, func, select, update
 
 from wushe.registry.models import PENDING, SourceRecord
 from wushe.resolution.config import ResolutionConfig
-from wushe.resolution.resolver import ORDER, ResolveReport, resolve
+from wushe.resolution.resolver import ORDER, ResolveReport, resolve_records
 
 HEAD = SourceRecord.__table__
 CHUNK = 500
@@ -36,8 +36,12 @@ class PendingReport:
 def pending_records(kinds: list[str]) -> Select[Any]:
     """The pending source records of these kinds, found through the pending index: what a night
     changed is read, not the whole registry."""
-    return select(HEAD.c.id, HEAD.c.partner, HEAD.c.kind, HEAD.c.source_id, HEAD.c.stream).where(
-        PENDING, HEAD.c.kind.in_(kinds))
+    return select(HEAD.c.id, HEAD.c.kind).where(PENDING, HEAD.c.kind.in_(kinds))
+
+
+def _pending_by_stream(kinds: list[str]) -> Select[Any]:
+    return select(HEAD.c.partner, HEAD.c.stream, func.count()).where(PENDING, HEAD.c.kind.in_(kinds)).group_by(
+        HEAD.c.partner, HEAD.c.stream)
 
 
 def resolve_pending(conn: Connection, *, run_id: str | None = None, config: ResolutionConfig | None = None,
@@ -47,14 +51,16 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
     ``workers`` > 1 lets other processes plan whole kinds (``wushe.resolution.parallel``): only for
     a transaction that has written nothing before this call."""
     wanted = [k for k in ORDER if not kinds or k in kinds]
-    rows = conn.execute(pending_records(wanted)).all()
+    by_kind: dict[str, list[int]] = {}
+    for rid, kind in conn.execute(pending_records(wanted)):
+        by_kind.setdefault(kind, []).append(rid)
     report = PendingReport(ResolveReport())
-    if not rows:
+    if not by_kind:
         return report
-    report.resolved = resolve(conn, [(r.partner, r.kind, r.source_id) for r in rows], run_id=run_id, config=config,
-                              workers=workers)
-    report.by_stream.update((r.partner, r.stream or "") for r in rows)
-    ids = [r.id for r in rows]
+    for partner, stream, count in conn.execute(_pending_by_stream(wanted)):
+        report.by_stream[(partner, stream or "")] += count
+    report.resolved = resolve_records(conn, by_kind, run_id=run_id, config=config, workers=workers)
+    ids = sorted(rid for rids in by_kind.values() for rid in rids)
     clear = update(HEAD).where(HEAD.c.id.in_(bindparam("ids", expanding=True))).values(pending=False)
     for start in range(0, len(ids), CHUNK):
         conn.execute(clear, {"ids": ids[start : start + CHUNK]})

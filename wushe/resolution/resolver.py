@@ -79,11 +79,20 @@ def resolve(conn: Connection, touched: Iterable[Sequence[str]], *, run_id: str |
     neighbours, and learns the kind's match model from all of it.
     """
     keys = {(t[0], t[1], t[2]) for t in touched}
-    rids = record_ids(conn, keys)
+    by_kind: dict[str, list[int]] = {}
+    for (_p, kind, _s), rid in record_ids(conn, keys).items():
+        by_kind.setdefault(kind, []).append(rid)
+    return resolve_records(conn, by_kind, run_id=run_id, config=config, now=now, workers=workers)
+
+
+def resolve_records(conn: Connection, by_kind: dict[str, list[int]], *, run_id: str | None = None,
+                    config: ResolutionConfig | None = None, now: datetime | None = None,
+                    workers: int = 1) -> ResolveReport:
+    """:func:`resolve` for source records given by row id, per kind."""
     live = live_counts(conn)
     jobs: dict[str, list[int] | None] = {}
     for kind in ORDER:
-        mine = sorted(rid for (_p, k, _s), rid in rids.items() if k == kind)
+        mine = sorted(by_kind.get(kind, ()))
         if mine:
             jobs[kind] = None if 2 * len(mine) >= live.get(kind, 0) else mine
     return _run(conn, jobs, live, config, now, run_id, workers)
