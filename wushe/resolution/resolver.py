@@ -142,8 +142,8 @@ class _Scope:
 class KindPlan:
     """What one kind's pass decided, from reads of the registry only; :func:`apply_plan` writes it.
 
-    Planning is most of a pass's work and reads only its own kind's records and golden records, so
-    whole kinds can be planned in other processes while this one writes.
+    Planning is most of a pass's work and reads only its own kind's records, golden records and
+    blocking index, so kinds can be planned in other processes while this one writes.
     """
 
     kind: str
