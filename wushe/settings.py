@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
 
 from wushe.errors import ConfigError
@@ -40,7 +41,15 @@ def secret_key() -> bytes:
         if len(env) < 16:
             raise ConfigError("WUSHE_SECRET_KEY must be at least 16 characters long")
         return env.encode()
-    path = home() / "secret.key"
+    return _stored_key(os.path.abspath(os.environ.get("WUSHE_HOME", "var")))
+
+
+@lru_cache(maxsize=8)
+def _stored_key(folder: str) -> bytes:
+    """The key stored in ``folder``, created there on first use; read once per process (every ID
+    number of a sync is hashed with it)."""
+    path = Path(folder) / "secret.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:

@@ -46,3 +46,21 @@ def test_the_hash_depends_on_the_deployment_key(monkeypatch) -> None:
     first = id_number_digest("11010519491231002X")
     monkeypatch.setenv("WUSHE_SECRET_KEY", "b" * 32)
     assert id_number_digest("11010519491231002X") != first
+
+
+def test_a_machine_key_is_created_once_per_home_and_read_once(monkeypatch, tmp_path) -> None:
+    from pathlib import Path
+
+    from wushe import settings
+
+    monkeypatch.delenv("WUSHE_SECRET_KEY", raising=False)
+    reads = []
+    read_text = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self) or read_text(self, *a, **k))
+    monkeypatch.setenv("WUSHE_HOME", str(tmp_path / "one"))
+    first = [id_number_digest("11010519491231002X") for _ in range(3)]
+    assert len(set(first)) == 1 and len(reads) == 1
+    assert (tmp_path / "one" / "secret.key").stat().st_mode & 0o077 == 0  # readable by its owner only
+    monkeypatch.setenv("WUSHE_HOME", str(tmp_path / "two"))
+    assert id_number_digest("11010519491231002X") != first[0]
+    assert settings.secret_key() == (tmp_path / "two" / "secret.key").read_text().strip().encode()
