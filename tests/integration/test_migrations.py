@@ -53,8 +53,9 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL: in WAL mode no commit is lost to a process crash
-        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 2500
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 16384  # a new database
 
 
 def test_field_provenance_rows_move_onto_their_golden_records_and_back(registry_url: str) -> None:
