@@ -55,8 +55,10 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
         return
     url = conn.engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections or threads
-    # a process per kind: what one kind's plan needed is handed back to the system, not kept for the next
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, max_tasks_per_child=1) as pool:
+    # a process per whole kind: what one kind's plan needed is handed back to the system, not kept
+    # for the next; deltas are small, and share their processes rather than start one each
+    fresh = 1 if any(touched is None for touched in jobs.values()) else None
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, max_tasks_per_child=fresh) as pool:
         futures = {kind: pool.submit(_plan, url, kind, touched, config, now) for kind, touched in jobs.items()}
         try:
             yield futures
