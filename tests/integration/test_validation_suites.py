@@ -176,3 +176,10 @@ def test_plugin_rules_join_the_suite(validator) -> None:
     assert report.rejected == {}
     assert [(p.rule_id, p.field, p.tier) for p in report.flagged[0]] == [("CIVIL.WEBSITE", "website", "warning")]
     assert report.texts("CIVIL.WEBSITE").zh == "网址格式错误"
+
+
+def test_a_number_beyond_float_range_is_a_type_error_not_a_failed_batch(validator) -> None:
+    report = validator.validate(batch("need", [{"quantity": 10**400}, {"budget": -(10**400)}]), "need")
+    assert {row: [p.rule_id for p in found] for row, found in report.problems.items()} == {
+        0: ["CONTRACT.TYPE"], 1: ["CONTRACT.TYPE"]}
+    assert len(report.valid_records()) == 1

@@ -1,17 +1,17 @@
 """Vectorised checks over the columns of a batch: what the custom expectations compute.
 
-The element checks take a pandas Series of present values and return a numpy boolean array, True
-where the value passes. :func:`column_check` composes them for one contract column: missing
-values pass (CONTRACT.REQUIRED covers them), and a list-valued column (phones, coverage,
-``items[].quantity``) passes a row when every element does. Within :func:`batch_scope` the three
-rules of an identifier family share one computation, and every (rule, column) result is kept so
-the validator can name the failing field of each failing row.
+The element checks take the present values of a column (:class:`ColumnValues`) and return a numpy
+boolean array, True where the value passes. :func:`column_check` composes them for one contract
+column: missing values pass (CONTRACT.REQUIRED covers them), and a list-valued column (phones,
+coverage, ``items[].quantity``) passes a row when every element does. Within :func:`batch_scope`
+a column's facts (types, presence, parsed values, identifier verdicts) are computed once for all
+its rules, and every (rule, column) result is kept so the validator can name the failing field of
+each failing row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, Callable, Iterator
@@ -20,21 +20,25 @@ import numpy as np
 import pandas as pd
 
 from wushe.validation import identifier_arrays as arrays
+from wushe.validation.column_values import ColumnValues, types
 from wushe.validation.columns import UNKNOWN, UNKNOWN_FIELDS, Column, kind_columns
 
-Check = Callable[[pd.Series], np.ndarray]
+Check = Callable[[ColumnValues], np.ndarray]
+
+__all__ = ["types"]  # re-exported: the exact-type pass lives with the column values
 
 
 class BatchScope:
-    """What the checks found in one batch: per (rule id, column), which rows pass."""
+    """One batch's columns, with what the checks learned of them, and which rows passed each
+    (rule id, column)."""
 
     def __init__(self) -> None:
-        self.memo: dict[tuple[Any, ...], np.ndarray] = {}
+        self.columns: dict[str, ColumnValues] = {}
         self.findings: dict[tuple[str, str], np.ndarray] = {}
 
     def present_count(self, series: pd.Series) -> int:
         """How many cells of the column hold a value."""
-        return int(_present_mask(series).sum())
+        return int(column_values(series).there.sum())
 
 
 _scope: BatchScope | None = None
@@ -42,7 +46,7 @@ _scope: BatchScope | None = None
 
 @contextmanager
 def batch_scope() -> Iterator[BatchScope]:
-    """Within this block the rules of an identifier family share one computation, and every
+    """Within this block each column is read once for all the rules that check it, and every
     (rule, column) result is kept for the validator to name the failing field of each row."""
     global _scope
     outer, _scope = _scope, BatchScope()
@@ -50,6 +54,16 @@ def batch_scope() -> Iterator[BatchScope]:
         yield _scope
     finally:
         _scope = outer
+
+
+def column_values(series: pd.Series) -> ColumnValues:
+    """The column's values; within a batch scope, the same object for every rule that asks."""
+    if _scope is None:
+        return ColumnValues(series.to_numpy(dtype=object))
+    found = _scope.columns.get(series.name)
+    if found is None or len(found) != len(series):
+        found = _scope.columns[series.name] = ColumnValues(series.to_numpy(dtype=object))
+    return found
 
 
 def record(rule_id: str, column: str, passes: np.ndarray) -> None:
@@ -62,120 +76,75 @@ def _bools(values: Any, n: int) -> np.ndarray:
     return np.fromiter(values, dtype=bool, count=n)
 
 
-_type_of = np.frompyfunc(type, 1, 1)
-_stripped = np.frompyfunc(str.strip, 1, 1)
-_length = np.frompyfunc(len, 1, 1)
-
-
-def types(values: np.ndarray) -> np.ndarray:
-    """The exact Python type of every value (compare with ``==``: a bool is not an int here)."""
-    return _type_of(values) if len(values) else np.empty(0, dtype=object)
-
-
-def _dedup(values: pd.Series, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """``fn`` over the distinct values only, spread back to every row (codes repeat a lot)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return fn(np.asarray(uniques, dtype=object))[codes]
-
-
-# -- presence ------------------------------------------------------------------------------------
-
-
-def _blank(values: np.ndarray) -> np.ndarray:
-    """None, NaN, blank text, an empty list or object."""
-    kinds = types(values)
-    blank = kinds == type(None)
-    for kind, test in ((float, lambda v: np.isnan(v.astype(np.float64))), (str, lambda v: _stripped(v) == ""),
-                       (list, lambda v: _length(v) == 0), (dict, lambda v: _length(v) == 0)):
-        these = kinds == kind
-        if these.any():
-            blank[these] = test(values[these])
-    return blank
-
-
 def present(series: pd.Series) -> np.ndarray:
     """Not missing, not blank text, not an empty list."""
-    if _text_dtype(series):
-        return ~(series.isna() | series.eq("") | series.str.isspace()).to_numpy(dtype=bool)
-    return ~_blank(series.to_numpy(dtype=object))
+    return column_values(series).filled()
+
+
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Real calendar dates from ISO text (YYYY-MM-DD) or date objects; NaT for anything else."""
+    return pd.Series(column_values(series).dates(), index=series.index)
+
+
+def parse_numbers(series: pd.Series) -> pd.Series:
+    """Numbers, and text that reads as one (as the contract's pydantic models accept); else NaN."""
+    return pd.Series(column_values(series).numbers(), index=series.index)
 
 
 # -- types ---------------------------------------------------------------------------------------
 
 
-def _text_dtype(values: pd.Series) -> bool:
-    """pandas already knows every present value is text."""
-    return pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype)
-
-
 def _of_type(kind: type) -> Check:
-    def check(values: pd.Series) -> np.ndarray:
-        return np.asarray(types(values.to_numpy(dtype=object)) == kind, dtype=bool)
+    return lambda values: values.of_type(kind)
+
+
+def _is_datetime(values: ColumnValues) -> np.ndarray:
+    """An ISO-8601 timestamp with its offset, or an aware datetime."""
+
+    def aware(v: str) -> bool:
+        try:
+            return dt.datetime.fromisoformat(v).tzinfo is not None
+        except ValueError:
+            return False
+
+    passes = np.zeros(len(values), dtype=bool)
+    text = values.of_type(str)
+    if text.any():
+        passes[text] = values.distinct(text, lambda uniques: _bools(map(aware, uniques), len(uniques)))
+    moments = values.of_type(dt.datetime)
+    if moments.any():
+        passes[moments] = _bools((v.tzinfo is not None for v in values.values[moments]), int(moments.sum()))
+    return passes
+
+
+def _is_integer(values: ColumnValues) -> np.ndarray:
+    numbers = values.numbers()
+    return ~np.isnan(numbers) & (numbers == np.floor(numbers))
+
+
+def _is_object_list(values: ColumnValues) -> np.ndarray:
+    passes = values.of_type(list).copy()
+    rows = np.flatnonzero(passes)
+    passes[rows] = _bools((all(type(i) is dict for i in v) for v in values.values[rows]), len(rows))
+    return passes
+
+
+def _is_one_of(allowed: frozenset[str]) -> Check:
+    def check(values: ColumnValues) -> np.ndarray:
+        passes = values.of_type(str).copy()
+        if passes.any():
+            passes[passes] = values.distinct(passes, lambda uniques: _bools((v in allowed for v in uniques),
+                                                                            len(uniques)))
+        return passes
 
     return check
 
 
-def _is_str(values: pd.Series) -> np.ndarray:
-    if _text_dtype(values) or pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return np.ones(len(values), dtype=bool)
-    return _of_type(str)(values)
-
-
-def parse_dates(series: pd.Series) -> pd.Series:
-    """Real calendar dates from ISO text (YYYY-MM-DD) or date objects; NaT for anything else."""
-    if _text_dtype(series):
-        return pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
-    values = series.to_numpy(dtype=object)
-    kinds = types(values)
-    # dates repeat: parse each distinct text once
-    codes, uniques = pd.factorize(np.where(kinds == str, values, None))
-    distinct = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d", errors="coerce").array
-    parsed = pd.Series(pd.api.extensions.take(distinct, codes, allow_fill=True), index=series.index)
-    objects = kinds == dt.date
-    if objects.any():
-        parsed[objects] = pd.to_datetime(pd.Series(values[objects], dtype=object), errors="coerce").to_numpy()
-    return parsed
-
-
-def parse_numbers(series: pd.Series) -> pd.Series:
-    """Numbers, and text that reads as one (as the contract's pydantic models accept); else NaN."""
-    if pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
-        return series.astype("float64")
-    values = series.to_numpy(dtype=object)
-    is_bool = types(values) == bool
-    cleaned = pd.Series(np.where(is_bool, None, values), index=series.index, dtype=object)
-    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
-
-
-def _is_datetime(values: pd.Series) -> np.ndarray:
-    """An ISO-8601 timestamp with its offset, or an aware datetime."""
-
-    def aware(v: Any) -> bool:
-        if type(v) is str:
-            try:
-                return dt.datetime.fromisoformat(v).tzinfo is not None
-            except ValueError:
-                return False
-        return isinstance(v, dt.datetime) and v.tzinfo is not None
-
-    return _dedup(values, lambda uniques: _bools(map(aware, uniques), len(uniques)))
-
-
-def _is_integer(values: pd.Series) -> np.ndarray:
-    numbers = parse_numbers(values)
-    return (numbers.notna() & (numbers == np.floor(numbers))).to_numpy()
-
-
-def _is_object_list(values: pd.Series) -> np.ndarray:
-    return _bools((type(v) is list and all(type(i) is dict for i in v) for v in values.to_numpy(dtype=object)),
-                  len(values))
-
-
 TYPE_CHECKS: dict[str, Check] = {
-    "str": _is_str,
-    "date": lambda values: parse_dates(values).notna().to_numpy(),
+    "str": _of_type(str),
+    "date": lambda values: ~np.isnat(values.dates()),
     "datetime": _is_datetime,
-    "number": lambda values: parse_numbers(values).notna().to_numpy(),
+    "number": lambda values: ~np.isnan(values.numbers()),
     "integer": _is_integer,
     "bool": _of_type(bool),
     "object": _of_type(dict),
@@ -186,8 +155,7 @@ TYPE_CHECKS: dict[str, Check] = {
 def type_check(column: Column) -> Check:
     """The contract type of one value of ``column`` (an element, for a list-valued column)."""
     if column.type == "enum":
-        allowed = column.value_set
-        return lambda values: _is_str(values) & values.isin(allowed).to_numpy()
+        return _is_one_of(frozenset(column.value_set))
     return TYPE_CHECKS[column.type]
 
 
@@ -197,25 +165,25 @@ FAMILIES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "uscc": arrays.uscc_problems,
     "id_number": lambda values: arrays.id_number_problems(values),
     "phone": arrays.phone_problems,
-    "division": lambda values: _dedup(pd.Series(values, dtype=object), arrays.division_problems),
 }
 
 
-def identifier_problems(values: pd.Series, family: str) -> np.ndarray:
-    """Per value: the rule id it breaks, or None; text only (other types are CONTRACT.TYPE's)."""
-    key = (family, values.name, len(values), values.index[0] if len(values) else None)
-    if _scope is not None and key in _scope.memo:
-        return _scope.memo[key]
-    raw = values.to_numpy(dtype=object)
-    text = _is_str(values)
-    problems = np.full(len(raw), None, dtype=object)
-    if text.all():
-        problems = FAMILIES[family](raw)
-    elif text.any():
-        problems[text] = FAMILIES[family](raw[text])
-    if _scope is not None:
-        _scope.memo[key] = problems
-    return problems
+def identifier_problems(values: ColumnValues, family: str) -> np.ndarray:
+    """Per value: the rule id it breaks, or None; text only (other types are CONTRACT.TYPE's).
+    The rules of one family share this one computation."""
+
+    def compute() -> np.ndarray:
+        text = values.of_type(str)
+        problems = np.full(len(values), None, dtype=object)
+        if family == "division":  # codes repeat: each distinct one checked once
+            problems[text] = values.distinct(text, arrays.division_problems)
+        elif text.all():
+            problems = FAMILIES[family](values.values)
+        elif text.any():
+            problems[text] = FAMILIES[family](values.values[text])
+        return problems
+
+    return values._cached(("problems", family), compute)
 
 
 @cache
@@ -225,22 +193,29 @@ def taxonomy_codes(name: str) -> frozenset[str]:
     return frozenset(term.code for term in taxonomy(name))
 
 
-def known_code(values: pd.Series, taxonomy: str) -> np.ndarray:
+def known_code(values: ColumnValues, taxonomy: str) -> np.ndarray:
     """The code is in the taxonomy (non-text values are CONTRACT.TYPE's concern)."""
     codes = taxonomy_codes(taxonomy)
-    return _dedup(values, lambda uniques: _bools((type(v) is not str or v in codes for v in uniques), len(uniques)))
+    passes = np.ones(len(values), dtype=bool)
+    text = values.of_type(str)
+    if text.any():
+        passes[text] = values.distinct(text, lambda uniques: _bools((v in codes for v in uniques), len(uniques)))
+    return passes
 
 
-def non_negative(values: pd.Series) -> np.ndarray:
+def non_negative(values: ColumnValues) -> np.ndarray:
     """Not below zero (values that are not numbers are CONTRACT.TYPE's concern)."""
-    return ~(parse_numbers(values) < 0).to_numpy()
+    return ~(values.numbers() < 0)
 
 
 def ordered(low: pd.Series, high: pd.Series, as_type: str, rule_id: str = "") -> np.ndarray:
     """``low`` is not above ``high`` where both are readable as ``as_type`` (date or number)."""
-    parse = parse_dates if as_type == "date" else parse_numbers
-    a, b = parse(low), parse(high)
-    passes = ~((a > b) & a.notna() & b.notna()).to_numpy()
+    a, b = column_values(low), column_values(high)
+    if as_type == "date":
+        a, b = a.dates(), b.dates()
+        passes = ~((a > b) & ~np.isnat(a) & ~np.isnat(b))
+    else:
+        passes = ~(a.numbers() > b.numbers())  # NaN compares false
     if rule_id:
         record(rule_id, f"{low.name},{high.name}", passes)
     return passes
@@ -292,68 +267,32 @@ def _element_check(rule_id: str, column: Column) -> Check | None:
     return None
 
 
-def elements(series: pd.Series, column: Column, keep_missing: bool = False) -> pd.Series:
-    """The elements of a list-valued column, indexed by their row (missing ones dropped unless asked).
+def _where_present(check: Check) -> Check:
+    """A scalar column passes where its cell is missing, else where ``check`` passes."""
 
-    A sub-field of a list of objects (``items[].quantity``) holds the whole list in each cell; its
-    elements are the sub-field's values. Within a batch scope each column is spread out once, however
-    many rules read its elements.
-    """
-    key = ("elements", series.name, len(series), keep_missing)
-    if _scope is not None and key in _scope.memo:
-        return _scope.memo[key]
-    flat = _spread(series, column)
-    flat = flat if keep_missing else flat[flat.notna().to_numpy()]
-    if _scope is not None:
-        _scope.memo[key] = flat
-    return flat
+    def run(values: ColumnValues) -> np.ndarray:
+        there = values.there
+        if there.all():
+            return np.asarray(check(values), dtype=bool)
+        passes = np.ones(len(values), dtype=bool)
+        if there.any():
+            passes[there] = check(values.present)
+        return passes
 
-
-def _spread(series: pd.Series, column: Column) -> pd.Series:
-    flat = series.explode()
-    if column.nested:
-        flat = flat[(flat.map(type) == dict).to_numpy()]
-        key = column.leaf
-        flat = pd.Series([item.get(key) for item in flat], index=flat.index, dtype=object, name=series.name)
-    return flat
-
-
-def _present_mask(series: pd.Series) -> np.ndarray:
-    """Which cells hold a value; computed once per column and batch (every rule asks)."""
-    key = ("present", series.name, len(series))
-    if _scope is not None and key in _scope.memo:
-        return _scope.memo[key]
-    there = series.notna().to_numpy()
-    if _scope is not None:
-        _scope.memo[key] = there
-    return there
-
-
-def _where_present(series: pd.Series, check: Check) -> np.ndarray:
-    there = _present_mask(series)
-    if there.all():
-        return np.asarray(check(series), dtype=bool)
-    passes = np.ones(len(series), dtype=bool)
-    if there.any():
-        passes[there] = check(series[there])
-    return passes
+    return run
 
 
 def _per_element(column: Column, check: Check, *, whole: Check | None = None, keep_missing: bool = False) -> Check:
     """A row passes when every element passes ``check`` (and the cell itself ``whole``)."""
+    key = column.leaf if column.nested else None
 
-    def run(series: pd.Series) -> np.ndarray:
-        passes = np.ones(len(series), dtype=bool)
-        there = _present_mask(series)
-        if not there.any():
-            return passes
-        cells = series[there]
-        if whole is not None:
-            passes[there] = whole(cells)
-        flat = elements(cells, column, keep_missing)
+    def run(values: ColumnValues) -> np.ndarray:
+        passes = np.ones(len(values), dtype=bool)
+        if whole is not None and values.there.any():
+            passes[values.there] = whole(values.present)
+        flat, owners = values.elements(key, keep_missing)
         if len(flat):
-            failing = flat.index[~np.asarray(check(flat), dtype=bool)]
-            passes &= ~series.index.isin(failing)
+            passes[owners[~np.asarray(check(flat), dtype=bool)]] = False
         return passes
 
     return run
@@ -366,19 +305,20 @@ def column_check(rule_id: str, column: Column | None) -> Check | None:
     if (rule_id == "CONTRACT.UNKNOWN_FIELD") != (column.name == UNKNOWN_FIELDS):
         return None
     if rule_id == "CONTRACT.UNKNOWN_FIELD":
-        return lambda series: ~_present_mask(series)
+        return lambda values: ~values.there
     if rule_id == "CONTRACT.REQUIRED":
         if not column.required:
             return None
         # a required sub-field of a list of objects (items[].name): every object carries it
-        return _per_element(column, present, keep_missing=True) if column.many and column.nested else present
+        filled = ColumnValues.filled
+        return _per_element(column, filled, keep_missing=True) if column.many and column.nested else filled
     check = _element_check(rule_id, column)
     if check is None:
         return None
     if column.many:
         whole = _of_type(list) if rule_id == "CONTRACT.TYPE" and not column.nested else None
         return _per_element(column, check, whole=whole)
-    return lambda series: _where_present(series, check)
+    return _where_present(check)
 
 
 def rule_passes(frame: pd.DataFrame, kind: str, rule_id: str) -> np.ndarray:
@@ -389,7 +329,7 @@ def rule_passes(frame: pd.DataFrame, kind: str, rule_id: str) -> np.ndarray:
         check = column_check(rule_id, UNKNOWN if name == UNKNOWN_FIELDS else spec.by_name.get(name))
         if check is None:
             continue
-        column_passes = check(frame[name])
+        column_passes = check(column_values(frame[name]))
         record(rule_id, name, column_passes)
         passes &= column_passes
     return passes
