@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timezone
 
+import numpy as np
 from sqlalchemy import select
 
 from tests.resolution import cases, world
@@ -13,7 +14,9 @@ from wushe.contract import make_record
 from wushe.registry.db import make_engine
 from wushe.registry.migrate import upgrade
 from wushe.registry.models import GoldenEvent
+from wushe.resolution.blocking import BlockIndex
 from wushe.resolution.config import ResolutionConfig
+from wushe.resolution.records import record_ids
 
 
 def test_hard_cases_resolve_to_the_true_entities(registry) -> None:
@@ -143,3 +146,23 @@ def test_withdrawn_records_unlink_and_an_entity_without_sources_retires(registry
     assert gone == [("fund", "organization", "x2", "withdrawn")]
     delta(registry, gone)
     assert golden_of(registry) == {}
+
+
+def test_a_delta_leaves_alone_the_records_that_only_share_a_block(registry) -> None:
+    records = [r for r, _t in world.rows(6, 200, 0)]
+    # two shops of one trade: they share a block (the name's end) and are nothing alike otherwise
+    a = make_record("fund", "organization", "b1", cases.AT, {"name": "晨光琴行"}, fetched_at=cases.AT)
+    b = make_record("civil", "organization", "b2", cases.AT, {"name": "雅韵琴行"}, fetched_at=cases.AT)
+    write(registry, [*records, a, b])
+    full(registry)
+    before = golden_of(registry)
+    with registry.connect() as conn:
+        found = record_ids(conn, [("fund", "organization", "b1"), ("civil", "organization", "b2")])
+        index = BlockIndex.load(conn, "organization")
+    mine = index.keys[index.rids == found[("fund", "organization", "b1")]]
+    assert found[("civil", "organization", "b2")] in index.sharing(mine)
+    assert before["fund/organization/b1"] != before["civil/organization/b2"]
+
+    report = delta(registry, write(registry, [dict(a, payload=dict(a["payload"], description="周末营业"))]))
+    assert report.kinds["organization"].records == 1
+    assert golden_of(registry) == before

@@ -44,6 +44,10 @@ class SourceFrame:
     def iter_payloads(self) -> Iterator[dict[str, Any]]:
         return map(orjson.loads, self.bodies)
 
+    def take(self, rows: Sequence[int]) -> "SourceFrame":
+        """These rows, in this order."""
+        return SourceFrame(self.kind, self.frame.iloc[list(rows)].reset_index(drop=True), [self.bodies[i] for i in rows])
+
     def slices(self, size: int) -> Iterator["SourceFrame"]:
         """The records in consecutive slices of ``size``."""
         for start in range(0, len(self), size):
@@ -71,6 +75,12 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
             rows.extend(_decoded(kind, conn.execute(query.where(HEAD.c.id.in_(unique[start : start + CHUNK])))))
     rows.sort(key=lambda r: (r[1], r[2]))
     return _to_frame(kind, rows)
+
+
+def concat_frames(first: SourceFrame, second: SourceFrame) -> SourceFrame:
+    """The records of both, ``first``'s then ``second``'s (the caller restores load order if it needs it)."""
+    frame = pd.concat([first.frame, second.frame], ignore_index=True)
+    return SourceFrame(first.kind, frame, first.bodies + second.bodies)
 
 
 EMPTY = (None, "", [], {})

@@ -42,7 +42,8 @@ from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
 from wushe.resolution.parallel import planned_elsewhere, workload
-from wushe.resolution.records import SourceFrame, live_counts, load_records, record_ids, source_keys
+from wushe.resolution.records import (SourceFrame, concat_frames, live_counts, load_records, record_ids,
+                                     source_keys)
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
                                       source_key)
 from wushe.resolution.survivorship import Survivor
@@ -162,12 +163,12 @@ def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: Re
               now: datetime) -> KindPlan:
     """Resolve the records of ``kind`` that ``touched`` reaches (every live one when None), in memory."""
     started = time.perf_counter()
-    scope = _full_scope(conn, kind) if touched is None else _delta_scope(conn, kind, touched)
+    stored = None if touched is None else store.load_model(conn, kind)
+    scope = _full_scope(conn, kind) if touched is None else _delta_scope(conn, kind, touched, stored, config)
     src, feats = scope.src, scope.feats
     report = KindReport(records=len(src))
     counts = _name_counts(kind, feats, scope.index if scope.delta else None)
     pairs = _pairs(src, kind, scope.keys, scope.overrides)
-    stored = None if touched is None else store.load_model(conn, kind)
     idf = _idf(kind, feats, stored)
     comp = _compare(kind, feats, pairs, idf)
     model, tf_mean, learned = _model(kind, comp, counts, idf, stored, learn=touched is None or len(src) >= 1000,
@@ -220,27 +221,64 @@ def _full_scope(conn: Connection, kind: str) -> _Scope:
                   delta=False)
 
 
-def _delta_scope(conn: Connection, kind: str, touched: list[int]) -> _Scope:
+def _delta_scope(conn: Connection, kind: str, touched: list[int], stored: dict[str, Any] | None,
+                 config: ResolutionConfig) -> _Scope:
+    """The records a delta re-resolves: the touched ones, the candidates that come close to one of
+    them (see :func:`_near`), and every member of the golden records either belongs to now."""
     fresh = load_records(conn, kind, touched)
-    fresh_keys = blocking.blocking_keys(kind, features(fresh))
+    fresh_feats = features(fresh)
+    fresh_keys = blocking.blocking_keys(kind, fresh_feats)
     index = blocking.BlockIndex.load(conn, kind)
     key_hashes = fresh_keys["key"].to_numpy()
     changed = index.replace(np.asarray(touched, dtype=np.int64), key_hashes,
                             fresh.frame["rid"].to_numpy()[fresh_keys["row"].to_numpy()])
-    candidates = index.sharing(key_hashes)
-    around = sorted(set(touched) | set(candidates.tolist()))
+    asked = set(touched) | set(index.sharing(key_hashes).tolist())
+    src, feats = _extended(conn, fresh, fresh_feats, asked, set(touched))
+    around = sorted(set(touched) | _near(kind, src, feats, touched, index, stored, config))
     previous = store.previous_goldens(conn, around)
     involved = set(around) | set(store.members_of(conn, set(previous.values())))
     overrides = overrides_touching(conn, kind, _keys_of(conn, kind, involved))
     involved |= _override_partners(conn, kind, overrides)
-    src = load_records(conn, kind, sorted(involved))
-    feats = features(src)
+    src, feats = _extended(conn, src, feats, involved, asked)
     keys = blocking.blocking_keys(kind, feats)
     previous = store.previous_goldens(conn, sorted(involved))
     live = set(src.frame["rid"].tolist())
     withdrawn = sorted(rid for rid in involved if rid not in live)
     return _Scope(src, feats, keys, previous, store.golden_states(conn, set(previous.values())), withdrawn, overrides,
                   index, changed, delta=True)
+
+
+def _near(kind: str, src: SourceFrame, feats: pd.DataFrame, touched: list[int], index: blocking.BlockIndex,
+          stored: dict[str, Any] | None, config: ResolutionConfig) -> set[int]:
+    """The records of ``src`` (touched ones and their candidates) that a touched record could link
+    to or queue for review with: only their golden records can change. Scored with the stored
+    model, as the pass then scores them; without one, every candidate is near."""
+    rids = src.frame["rid"].to_numpy()
+    if stored is None or not _fits(stored["model"], model_family(kind)):
+        return set(rids.tolist())
+    pairs = blocking.candidate_pairs(blocking.blocking_keys(kind, feats))
+    mine = np.isin(rids, touched)
+    pairs = pairs[mine[pairs[:, 0]] | mine[pairs[:, 1]]] if len(pairs) else pairs
+    comp = _compare(kind, feats, pairs, _idf(kind, feats, stored))
+    probability, _ = _score(MatchModel.from_params(stored["model"]), comp, pairs, _name_counts(kind, feats, index),
+                            stored.get("tf_mean"))
+    close = pairs[probability >= min(config.review, config.accept)]
+    return set(rids[close.ravel()].tolist())
+
+
+def _extended(conn: Connection, src: SourceFrame, feats: pd.DataFrame, wanted: set[int], asked: set[int]
+              ) -> tuple[SourceFrame, pd.DataFrame]:
+    """The live records of ``wanted`` and their features, in load order: those of ``src`` (loaded
+    for the ``asked`` ids) reused, the others loaded (features are a record's own: computing them
+    again would give the same)."""
+    more = load_records(conn, src.kind, sorted(wanted - asked))
+    both = concat_frames(src, more)
+    if len(more):
+        feats = pd.concat([feats, features(more)], ignore_index=True)
+    keep = np.flatnonzero(np.isin(both.frame["rid"].to_numpy(), list(wanted)))
+    partners, source_ids = both.frame["partner"].tolist(), both.frame["source_id"].tolist()
+    rows = sorted(keep.tolist(), key=lambda i: (partners[i], source_ids[i]))
+    return both.take(rows), feats.iloc[rows].reset_index(drop=True)
 
 
 def _keys_of(conn: Connection, kind: str, rids: Iterable[int]) -> list[str]:
