@@ -18,7 +18,6 @@ import pandas as pd
 
 NONE_TYPE = type(None)
 _type_of = np.frompyfunc(type, 1, 1)
-_is_space = np.frompyfunc(str.isspace, 1, 1)
 _length = np.frompyfunc(len, 1, 1)
 _get = np.frompyfunc(dict.get, 2, 1)
 
@@ -40,13 +39,27 @@ def _float_or_nan(value: int | float) -> float:
         return np.nan
 
 
+def _filled(values: np.ndarray, kind: type) -> np.ndarray:
+    """Which values of one type (text, list or object) are not blank or empty."""
+    found = map(str.strip, values.tolist()) if kind is str else values.tolist()
+    return np.fromiter(map(bool, found), dtype=bool, count=len(values))
+
+
+_UNIFORM = {"string": str, "floating": float}  # what pandas' C pass can vouch for
+
+
 class ColumnValues:
     """The values of one column (or of a subset of it) as an object array, and facts about them."""
 
-    def __init__(self, values: np.ndarray, kinds: np.ndarray | None = None) -> None:
+    def __init__(self, values: np.ndarray, kinds: np.ndarray | None = None, uniform: type | None = None) -> None:
         self.values = values
         self._kinds = kinds
         self._memo: dict[Any, Any] = {}
+        if uniform is None and kinds is None and len(values):
+            uniform = _UNIFORM.get(pd.api.types.infer_dtype(values, skipna=False))
+            if uniform is None and values[0] is None and values.tolist().count(None) == len(values):
+                uniform = NONE_TYPE
+        self.uniform = uniform  # the one type of every value, when a cheap pass could tell
 
     def __len__(self) -> int:
         return len(self.values)
@@ -60,15 +73,20 @@ class ColumnValues:
     def kinds(self) -> np.ndarray:
         """Each value's exact type: the one pass over the objects that most checks need."""
         if self._kinds is None:
-            self._kinds = types(self.values)
+            self._kinds = np.full(len(self), self.uniform, dtype=object) if self.uniform else types(self.values)
         return self._kinds
 
     def of_type(self, kind: type) -> np.ndarray:
-        """Which values are exactly of ``kind``."""
+        """Which values are exactly of ``kind`` (a str or float subclass counts as one where the
+        column is uniform)."""
+        if self.uniform is not None:
+            return self._cached(("type", kind), lambda: np.full(len(self), kind is self.uniform))
         return self._cached(("type", kind), lambda: np.asarray(self.kinds == kind, dtype=bool))
 
     def take(self, mask: np.ndarray) -> ColumnValues:
         """The values where ``mask`` holds, keeping what is known of their types."""
+        if self.uniform is not None:
+            return ColumnValues(self.values[mask], uniform=self.uniform)
         return ColumnValues(self.values[mask], self.kinds[mask])
 
     @property
@@ -93,15 +111,13 @@ class ColumnValues:
         """Not missing, not blank text, not an empty list or object (what a required field needs)."""
 
         def compute() -> np.ndarray:
+            if self.uniform is str:
+                return _filled(self.values, str)
             filled = self.there.copy()
-            text = self.of_type(str)
-            if text.any():
-                strings = self.values[text]
-                filled[text] = (_length(strings) > 0) & ~_is_space(strings).astype(bool)
-            for kind in (list, dict):
+            for kind in (str, list, dict):
                 these = self.of_type(kind)
                 if these.any():
-                    filled[these] = _length(self.values[these]) > 0
+                    filled[these] = _filled(self.values[these], kind)
             return filled
 
         return self._cached("filled", compute)
