@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import select
 
-from wushe.resolution.blocking import BLOCKS, BlockIndex, _part_of
+from wushe.resolution.blocking import BLOCKS, BlockIndex, _part_of, candidate_pairs
 
 
 def _index(seed: int, n: int) -> BlockIndex:
@@ -43,3 +44,14 @@ def test_stored_partitions_hold_their_own_keys_and_load_back(registry) -> None:
     with registry.connect() as conn:
         again = BlockIndex.load(conn, "organization")
     assert (again.keys == loaded.keys).all() and (again.rids == loaded.rids).all()
+
+
+def test_pairs_touching_some_records_are_those_of_all_pairs_with_a_side_among_them() -> None:
+    rng = np.random.default_rng(4)
+    keys = pd.DataFrame({"row": rng.integers(0, 300, 2000), "key": rng.integers(0, 150, 2000)}).drop_duplicates()
+    touching = np.zeros(300, dtype=bool)
+    touching[rng.choice(300, 20, replace=False)] = True
+    every = candidate_pairs(keys)
+    some = candidate_pairs(keys, touching=touching)
+    assert 0 < len(some) < len(every)
+    assert (some == every[touching[every[:, 0]] | touching[every[:, 1]]]).all()

@@ -16,7 +16,7 @@ from wushe.registry.migrate import upgrade
 from wushe.registry.models import GoldenEvent
 from wushe.resolution.blocking import BlockIndex
 from wushe.resolution.config import ResolutionConfig
-from wushe.resolution.records import record_ids
+from wushe.resolution.records import live_at_least, record_ids
 
 
 def test_hard_cases_resolve_to_the_true_entities(registry) -> None:
@@ -166,3 +166,21 @@ def test_a_delta_leaves_alone_the_records_that_only_share_a_block(registry) -> N
     report = delta(registry, write(registry, [dict(a, payload=dict(a["payload"], description="周末营业"))]))
     assert report.kinds["organization"].records == 1
     assert golden_of(registry) == before
+
+
+def test_a_delta_touching_half_a_kind_resolves_it_whole(registry) -> None:
+    records = [r for r, _t in world.rows(7, 40, 40)]
+    write(registry, records)
+    full(registry)
+    with registry.connect() as conn:
+        assert live_at_least(conn, "organization", 40) and not live_at_least(conn, "organization", 500)
+    organizations = [r for r in records if r["kind"] == "organization"]
+    volunteers = [r for r in records if r["kind"] == "volunteer"]
+    changed = [dict(r, payload=dict(r["payload"], description="周末开放")) for r in organizations[::2]]
+    report = delta(registry, write(registry, [*changed, dict(volunteers[0], deleted=True)]))
+    assert report.kinds["organization"].records == len(organizations)
+    assert report.kinds["volunteer"].records < len(volunteers) - 1
+    with registry.connect() as conn:
+        # a withdrawn record is not live
+        assert not live_at_least(conn, "volunteer", len(volunteers))
+        assert live_at_least(conn, "volunteer", len(volunteers) - 1)

@@ -96,16 +96,20 @@ def blocking_keys(kind: str, feats: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates(ignore_index=True)
 
 
-def candidate_pairs(keys: pd.DataFrame, max_block: int = MAX_BLOCK) -> np.ndarray:
-    """Unique (i, j), i < j, of record positions sharing a key whose block is small enough."""
+def candidate_pairs(keys: pd.DataFrame, max_block: int = MAX_BLOCK, touching: np.ndarray | None = None
+                    ) -> np.ndarray:
+    """Unique (i, j), i < j, of record positions sharing a key whose block is small enough; when
+    ``touching`` (a flag per position) is given, only the pairs with a flagged side."""
     if keys.empty:
         return np.empty((0, 2), dtype=np.int64)
     size = keys.groupby("key")["row"].transform("size").to_numpy()
     kept = keys[(size >= 2) & (size <= max_block)]
     if kept.empty:
         return np.empty((0, 2), dtype=np.int64)
-    joined = kept.merge(kept, on="key", suffixes=("_a", "_b"))
+    left = kept if touching is None else kept[touching[kept["row"].to_numpy()]]
+    joined = left.merge(kept, on="key", suffixes=("_a", "_b"))
     a, b = joined["row_a"].to_numpy(), joined["row_b"].to_numpy()
+    a, b = np.minimum(a, b), np.maximum(a, b)
     keep = a < b
     n = int(keys["row"].max()) + 1
     codes = np.unique(a[keep] * n + b[keep])

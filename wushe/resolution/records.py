@@ -142,6 +142,13 @@ def live_counts(conn: Connection) -> dict[str, int]:
     return dict(conn.execute(query).all())
 
 
+def live_at_least(conn: Connection, kind: str, n: int) -> bool:
+    """Whether ``kind`` has at least ``n`` live records: counted only that far, so a delta asking
+    costs in proportion to the delta, not to the registry."""
+    found = select(HEAD.c.id).where(HEAD.c.kind == kind, HEAD.c.withdrawn_at.is_(None)).limit(n).subquery()
+    return conn.execute(select(func.count()).select_from(found)).scalar_one() >= n
+
+
 def record_ids(conn: Connection, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
     """Row ids of source records by (partner, kind, source_id).
 

@@ -42,8 +42,8 @@ from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
 from wushe.resolution.parallel import planned_elsewhere, workload
-from wushe.resolution.records import (SourceFrame, concat_frames, live_counts, load_records, record_ids,
-                                     source_keys)
+from wushe.resolution.records import (SourceFrame, concat_frames, live_at_least, live_counts, load_records,
+                                     record_ids, source_keys)
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
                                       source_key)
 from wushe.resolution.survivorship import Survivor
@@ -90,13 +90,13 @@ def resolve_records(conn: Connection, by_kind: dict[str, list[int]], *, run_id: 
                     config: ResolutionConfig | None = None, now: datetime | None = None,
                     workers: int = 1) -> ResolveReport:
     """:func:`resolve` for source records given by row id, per kind."""
-    live = live_counts(conn)
     jobs: dict[str, list[int] | None] = {}
     for kind in ORDER:
         mine = sorted(by_kind.get(kind, ()))
         if mine:
-            jobs[kind] = None if 2 * len(mine) >= live.get(kind, 0) else mine
-    return _run(conn, jobs, live, config, now, run_id, workers)
+            jobs[kind] = mine if live_at_least(conn, kind, 2 * len(mine) + 1) else None
+    whole = any(touched is None for touched in jobs.values())
+    return _run(conn, jobs, live_counts(conn) if whole else {}, config, now, run_id, workers)
 
 
 def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id: str | None = None,
@@ -111,7 +111,8 @@ def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id:
 def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, int], config: ResolutionConfig | None,
          now: datetime | None, run_id: str | None, workers: int) -> ResolveReport:
     """Plan and write each kind in dependency order; the kinds may be planned by ``workers``
-    processes meanwhile (see ``wushe.resolution.parallel``)."""
+    processes meanwhile (see ``wushe.resolution.parallel``). ``live`` counts the live records of
+    the kinds resolved whole."""
     config = config or ResolutionConfig()
     now = now or datetime.now(timezone.utc)
     report = ResolveReport()
@@ -256,9 +257,7 @@ def _near(kind: str, src: SourceFrame, feats: pd.DataFrame, touched: list[int], 
     rids = src.frame["rid"].to_numpy()
     if stored is None or not _fits(stored["model"], model_family(kind)):
         return set(rids.tolist())
-    pairs = blocking.candidate_pairs(blocking.blocking_keys(kind, feats))
-    mine = np.isin(rids, touched)
-    pairs = pairs[mine[pairs[:, 0]] | mine[pairs[:, 1]]] if len(pairs) else pairs
+    pairs = blocking.candidate_pairs(blocking.blocking_keys(kind, feats), touching=np.isin(rids, touched))
     comp = _compare(kind, feats, pairs, _idf(kind, feats, stored))
     probability, _ = _score(MatchModel.from_params(stored["model"]), comp, pairs, _name_counts(kind, feats, index),
                             stored.get("tf_mean"))
