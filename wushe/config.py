@@ -73,6 +73,13 @@ class Settings(BaseModel):
     resolution_timeout_seconds: float = Field(
         3600, gt=0, description="The cross-partner resolution pass is cancelled after this long (its marks stay pending)"
     )
+    partner_processes: int = Field(
+        1, ge=1, le=64,
+        description="Processes that sync partners (up to concurrency at a time). Reading, validating and storing a "
+                    "large delivery keeps a core busy, and threads of one process share one core: for reads of "
+                    "hundreds of thousands of rows, set the number of cores. Each process pays a few seconds to "
+                    "start, so 1 (partners as threads of the syncing process) suits small nights",
+    )
     resolution_workers: int = Field(
         2, ge=1, le=64,
         description="Processes that plan a resolution pass over whole kinds (a first night, a re-import) while the "

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -140,6 +141,45 @@ def test_a_crash_anywhere_then_a_rerun_converges(backend, world, point) -> None:
     crashed = _crash(url, world[2], point)
     assert crashed.returncode == -signal.SIGKILL, f"{point} was never reached: {crashed.stdout[-800:]}"
     _sync(url, world[2])  # the rerun
+    engine = make_engine(url)
+    assert registry_digest(engine) == backend.reference_digest
+    engine.dispose()
+
+
+def _processes_file(partners_file: Path) -> Path:
+    path = partners_file.with_name("partners-in-processes.yaml")
+    path.write_text(partners_file.read_text(encoding="utf-8").replace(
+        "concurrency: 2", "concurrency: 2\n  partner_processes: 2"), encoding="utf-8")
+    return path
+
+
+def _processes_marked(mark: str) -> list[int]:
+    """Live processes whose environment carries ``mark``."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if mark.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find leftover workers")
+@pytest.mark.parametrize(("backend", "point"), [("sqlite", p) for p in ("batch-validated", "batch-stored:2",
+                                                                        "stream-finishing")], indirect=["backend"])
+def test_a_crash_in_a_partner_process_kills_the_sync_and_a_rerun_converges(backend, world, point) -> None:
+    url = backend.copy()
+    mark = f"WUSHE_TEST_MARK={uuid.uuid4().hex}"
+    env = {**os.environ, "WUSHE_CRASH_AT": point, "WUSHE_TEST_MARK": mark.split("=", 1)[1]}
+    crashed = subprocess.run([sys.executable, "-m", "wushe", "--database", url, "sync", "--config",
+                              str(_processes_file(world[2]))], capture_output=True, text=True, env=env, timeout=300)
+    assert crashed.returncode == -signal.SIGKILL, f"{point} was never reached: {crashed.stdout[-800:]}"
+    deadline = time.monotonic() + 10
+    while _processes_marked(mark) and time.monotonic() < deadline:  # the other worker follows its parent
+        time.sleep(0.1)
+    assert _processes_marked(mark) == []
+    _sync(url, _processes_file(world[2]))  # the rerun, in processes too
     engine = make_engine(url)
     assert registry_digest(engine) == backend.reference_digest
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.sync.conftest import org_rows, write_csv
@@ -198,3 +199,27 @@ def test_the_nightly_pass_lets_the_partner_holding_a_fields_role_win_it(registry
         fields = {f["field"]: f for f in golden_detail(conn, gid)["fields"]}
     assert fields["name"]["value"] == "深圳市福田区园岭阿芳美发服务部"
     assert (fields["name"]["partner"], fields["name"]["rule"]) == ("mz_bureau", "priority:civil_affairs")
+
+
+@pytest.mark.slow
+def test_partners_synced_in_processes_give_the_registry_threads_give(registry, registry_url, partners_file,
+                                                                      tmp_path) -> None:
+    from wushe.registry.db import make_engine
+    from wushe.registry.digest import registry_digest
+    from wushe.registry.migrate import upgrade
+
+    in_processes = tmp_path / "processes.yaml"
+    in_processes.write_text(partners_file.read_text(encoding="utf-8").replace(
+        "concurrency: 2", "concurrency: 2\n  partner_processes: 2"), encoding="utf-8")
+    events = []
+    report = run_sync(registry, load_partners(in_processes), notify=False, progress=events.append)
+    assert report.status == "succeeded", report.to_markdown()
+    assert {(e.partner, e.stream, e.fetched, e.status) for e in events if e.status != "running"} == {
+        ("shops", "merchants", 20, "succeeded"), ("estates", "companies", 5, "succeeded")}
+
+    threads_url = f"sqlite:///{tmp_path / 'threads.db'}"
+    threads = make_engine(threads_url)
+    upgrade(threads)
+    assert run_sync(threads, load_partners(partners_file), notify=False).status == "succeeded"
+    assert registry_digest(registry) == registry_digest(threads)
+    threads.dispose()

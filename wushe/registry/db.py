@@ -95,6 +95,18 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return engine
 
 
+def shareable(engine: Engine) -> bool:
+    """Whether other processes can open this registry (a file or a server, not an in-memory database)."""
+    url = engine.url
+    return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
+
+
+def engine_url(engine: Engine) -> str:
+    """The URL another process of this machine opens the same registry with (secrets included:
+    hand it over, never print it)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
 def _sqlite_begin(conn: Any) -> None:
     # a writer takes the lock up front: two deferred transactions that both read, then write,
     # would fail with "database is locked" instead of waiting their turn

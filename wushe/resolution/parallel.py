@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import Connection
 
+from wushe.registry.db import engine_url, shareable
 from wushe.resolution.config import ResolutionConfig
 
 if TYPE_CHECKING:
@@ -30,12 +31,6 @@ if TYPE_CHECKING:
 MIN_RECORDS = 50_000
 # a touched record brings about this many others into a delta's plan (its blocks' records and their clusters)
 DELTA_REACH = 5
-
-
-def shareable(conn: Connection) -> bool:
-    """Whether other processes can open the registry this connection is on."""
-    url = conn.engine.url
-    return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
 
 
 def workload(jobs: dict[str, list[int] | None], live: dict[str, int]) -> int:
@@ -50,10 +45,10 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
     """Plans of these jobs (kind -> touched records, None for the whole kind) being made by up to
     ``workers`` processes, by kind; empty when the work (``records``) is too small to share or the
     registry cannot be shared (the caller then plans in-process)."""
-    if workers < 2 or len(jobs) < 2 or records < MIN_RECORDS or not shareable(conn):
+    if workers < 2 or len(jobs) < 2 or records < MIN_RECORDS or not shareable(conn.engine):
         yield {}
         return
-    url = conn.engine.url.render_as_string(hide_password=False)
+    url = engine_url(conn.engine)
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections or threads
     # a process per whole kind: what one kind's plan needed is handed back to the system, not kept
     # for the next; deltas are small, and share their processes rather than start one each

@@ -45,6 +45,7 @@ DEFAULT_MERCHANTS_PORT = 8702
 DEFAULT_TOKEN = "sandbox-fund-token"
 TOKEN_ENV = "WUSHE_SANDBOX_FUND_TOKEN"
 CIVIL_URL_ENV = "WUSHE_SANDBOX_CIVIL_URL"
+LARGE_NIGHT = 100_000  # partner rows from which a sync of the sandbox runs partners in processes
 
 
 def sqlite_readonly_url(path: Path) -> str:
@@ -194,7 +195,7 @@ class Sandbox:
             civil_url = sqlite_readonly_url(self.civil_sqlite)
         companies = manifest.property_companies
         document = {
-            "settings": {"concurrency": 4},
+            "settings": {"concurrency": 4, "partner_processes": _partner_processes(manifest.rows)},
             "partners": {
                 "charity_fund": {
                     "connector": "charity_fund", "title": "园岭社区基金会", "roles": ["fund"],
@@ -222,6 +223,12 @@ class Sandbox:
         self.partners_file.write_text(text, encoding="utf-8")
         (self.folder / "sandbox.json").write_bytes(orjson.dumps(self.state(), option=orjson.OPT_INDENT_2))
         return self.partners_file
+
+
+def _partner_processes(rows: int) -> int:
+    """A large night's partners are synced in processes of their own, a small one's as threads
+    (a process costs seconds to start)."""
+    return min(4, os.cpu_count() or 1) if rows >= LARGE_NIGHT else 1
 
 
 def _company(position: int, short: str, legal_names: list[str]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from wushe.config import Partner, Partners
 from wushe.connector import Batch, Connector, Stream
 from wushe.errors import ConnectorError, WusheError
 from wushe.memory import release_freed_memory
-from wushe.registry.db import refresh_statistics, write_transaction
+from wushe.registry.db import refresh_statistics, shareable, write_transaction
 from wushe.registry.sources import keep_seen, mark_seen, sort_unchanged, withdraw_unseen, write_source_records
 from wushe.sync import runs
 from wushe.sync.crashpoints import crash_point
@@ -163,18 +163,19 @@ def sync_partner(
                              f"(it offers {', '.join(s.name for s in offered)})")
         result = connector.check(partner.config)
     except WusheError as exc:
-        return [_failed_before_reading(engine, run_id, partner, "(setup)", str(exc), progress)]
+        return [failed_before_reading(engine, run_id, partner, "(setup)", str(exc), progress)]
     if not result.ok:
         message = f"partner {partner.name} is not reachable: {result.message}"
-        return [_failed_before_reading(engine, run_id, partner, s.name, message, progress, transient=True)
+        return [failed_before_reading(engine, run_id, partner, s.name, message, progress, transient=True)
                 for s in chosen]
     return [sync_stream(engine, partner, connector, s, run_id, partners, since=since, deadline=deadline,
                         progress=progress, guard=guard)
             for s in chosen]
 
 
-def _failed_before_reading(engine: Engine, run_id: str, partner: Partner, stream: str, message: str,
-                           progress: ProgressFn | None, *, transient: bool = False) -> StreamReport:
+def failed_before_reading(engine: Engine, run_id: str, partner: Partner, stream: str, message: str,
+                          progress: ProgressFn | None, *, transient: bool = False) -> StreamReport:
+    """Record a stream (or the partner's setup) as failed before any row was read."""
     stream_run = runs.start_stream(engine, run_id, partner.name, stream)
     runs.finish_stream(engine, stream_run, "failed", error=message)
     if progress:
@@ -192,17 +193,24 @@ def run_sync(
     progress: ProgressFn | None = None,
     notify: bool = True,
 ) -> SyncReport:
-    """A whole sync run: every selected partner, concurrently up to ``settings.concurrency``.
+    """A whole sync run: every selected partner, concurrently up to ``settings.concurrency``
+    (as threads, or in ``settings.partner_processes`` worker processes).
 
     One failing partner never stops the others; the returned report says what each stream did.
     """
     selected = partners.select(names)
     run_id = runs.start_run(engine, trigger)
     error = None
-    with ThreadPoolExecutor(max_workers=partners.settings.concurrency, thread_name_prefix="wushe-sync") as pool:
-        jobs = [pool.submit(sync_partner, engine, p, run_id, partners, since=since, progress=progress) for p in selected]
-        for future in jobs:
-            future.result()
+    if partners.settings.partner_processes > 1 and len(selected) > 1 and shareable(engine):
+        from wushe.sync.processes import sync_in_processes
+
+        sync_in_processes(engine, partners, selected, run_id, since=since, progress=progress)
+    else:
+        with ThreadPoolExecutor(max_workers=partners.settings.concurrency, thread_name_prefix="wushe-sync") as pool:
+            jobs = [pool.submit(sync_partner, engine, p, run_id, partners, since=since, progress=progress)
+                    for p in selected]
+            for future in jobs:
+                future.result()
     try:
         resolution_pass(engine, run_id, partners)
     except Exception as exc:  # the pending marks stay; the next run resolves them

@@ -1,0 +1,106 @@
+"""Partners synced in processes of their own.
+
+Reading, validating and storing a partner's delivery is Python work: partners run as threads of
+one process share one core, however many the machine has. Here each partner is synced by
+``sync_partner`` in a worker process (a fresh interpreter opening the registry by its URL and the
+partners file by its path), up to ``settings.partner_processes`` at a time, the largest deliveries
+first. Every batch is still its own transaction, so nothing about recovery changes; progress
+events come back through a queue, and a worker dies with the syncing process (a crash of either is
+a crash of the run, which a rerun repairs).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from wushe.config import Partner, Partners
+from wushe.registry.db import engine_url
+from wushe.registry.models import StreamRun
+from wushe.sync import crashpoints
+from wushe.sync.report import StreamReport
+
+_DONE = None  # the end of the progress events
+_progress_queue: Any = None  # a worker's queue back to the syncing process
+
+
+def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner], run_id: str, *,
+                      since: dict[str, Any] | None, progress: Any) -> None:
+    """Sync ``selected`` partners in worker processes; never raises for a partner's fault (the
+    run's stream rows say what each did)."""
+    from wushe.sync.engine import failed_before_reading
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections or threads
+    queue = context.Queue() if progress else None
+    forwarder = threading.Thread(target=_forward, args=(queue, progress), daemon=True) if queue else None
+    if forwarder:
+        forwarder.start()
+    workers = min(partners.settings.partner_processes, partners.settings.concurrency, len(selected))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(os.getpid(), queue)) as pool:
+            url, path = engine_url(engine), str(partners.path)
+            ordered = sorted(selected, key=lambda p: -_last_fetched(engine, p.name))
+            jobs = [(p, pool.submit(_sync_partner, url, path, p.name, run_id, since)) for p in ordered]
+            for partner, job in jobs:
+                try:
+                    job.result()
+                except BrokenProcessPool as exc:  # the system killed a worker (out of memory, say)
+                    failed_before_reading(engine, run_id, partner, "(process)",
+                                          f"partner {partner.name}: its sync process died ({exc})", progress)
+    finally:
+        if queue is not None and forwarder is not None:
+            queue.put(_DONE)
+            forwarder.join()
+
+
+def _last_fetched(engine: Engine, partner: str) -> int:
+    """Rows the partner's streams delivered in their last run (0 before the first): the biggest
+    start first, so the last to finish is a small one."""
+    latest = (select(StreamRun.stream, func.max(StreamRun.id).label("id"))
+              .where(StreamRun.partner == partner).group_by(StreamRun.stream).subquery())
+    with engine.connect() as conn:
+        total = conn.execute(select(func.coalesce(func.sum(StreamRun.fetched), 0))
+                             .join(latest, StreamRun.id == latest.c.id)).scalar_one()
+    return int(total)
+
+
+def _forward(queue: Any, progress: Any) -> None:
+    while (event := queue.get()) is not _DONE:
+        progress(event)
+
+
+def _start_worker(parent: int, queue: Any) -> None:
+    """Tie the worker's life to the syncing process's, and route its progress events home."""
+    global _progress_queue
+    _progress_queue = queue
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the parent
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    crashpoints.crash_takes_parent()
+
+
+def _sync_partner(url: str, partners_file: str, name: str, run_id: str,
+                  since: dict[str, Any] | None) -> list[StreamReport]:
+    from wushe.config import load_partners
+    from wushe.registry.db import make_engine
+    from wushe.sync.engine import sync_partner
+
+    partners = load_partners(partners_file)
+    engine = make_engine(url)
+    try:
+        return sync_partner(engine, partners.get(name), run_id, partners, since=since,
+                            progress=_progress_queue.put if _progress_queue is not None else None)
+    finally:
+        engine.dispose()
