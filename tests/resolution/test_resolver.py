@@ -64,6 +64,7 @@ def test_a_delta_touches_only_the_clusters_it_concerns(registry, tmp_path) -> No
     write(registry, records)
     full(registry)
     before = golden_of(registry)
+    kept = golden_row(registry, before["civil/organization/ci1"])
     # one organisation's description changes, one new volunteer matches a known one
     changed = dict(records[0], payload=dict(records[0]["payload"], description="周末开放活动室"))
     known = next(r for r in records if r["kind"] == "volunteer" and r["payload"].get("phone"))
@@ -78,7 +79,10 @@ def test_a_delta_touches_only_the_clusters_it_concerns(registry, tmp_path) -> No
     assert after[new_key] == after[known_key] == before[known_key]
     unchanged = {k: g for k, g in before.items() if k != new_key}
     assert {k: after[k] for k in unchanged} == unchanged
-    assert golden_row(registry, after["civil/organization/ci1"]).data["description"] == "周末开放活动室"
+    rewritten = golden_row(registry, after["civil/organization/ci1"])
+    assert rewritten.data["description"] == "周末开放活动室"
+    # rewritten in place: created when it was, updated now
+    assert rewritten.created_at == kept.created_at and rewritten.updated_at > kept.updated_at
 
     # the delta converges to what a full pass over the same registry finds
     full(registry)

@@ -209,6 +209,13 @@ class BlockIndex:
         lo, hi = self._spans(keys)
         return [self.rids[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
 
+    def keys_of(self, rids: np.ndarray) -> pd.DataFrame:
+        """The stored keys of these records, as :func:`blocking_keys` gives them: (position in
+        ``rids``, key) rows, none for a record the index does not hold."""
+        row = pd.Index(rids).get_indexer(self.rids)
+        mine = row >= 0
+        return pd.DataFrame({"row": row[mine].astype(np.int64), "key": self.keys[mine]})
+
     def replace(self, drop: np.ndarray, keys: np.ndarray, rids: np.ndarray) -> np.ndarray:
         """Forget every key of the records ``drop``, add (keys, rids); returns the partitions changed."""
         gone = np.isin(self.rids, drop)

@@ -241,7 +241,7 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int], stored: dict[s
     overrides = overrides_touching(conn, kind, _keys_of(conn, kind, involved))
     involved |= _override_partners(conn, kind, overrides)
     src, feats = _extended(conn, src, feats, involved, asked)
-    keys = blocking.blocking_keys(kind, feats)
+    keys = _keys(kind, src, feats, index)
     previous = store.previous_goldens(conn, sorted(involved))
     live = set(src.frame["rid"].tolist())
     withdrawn = sorted(rid for rid in involved if rid not in live)
@@ -257,12 +257,25 @@ def _near(kind: str, src: SourceFrame, feats: pd.DataFrame, touched: list[int], 
     rids = src.frame["rid"].to_numpy()
     if stored is None or not _fits(stored["model"], model_family(kind)):
         return set(rids.tolist())
-    pairs = blocking.candidate_pairs(blocking.blocking_keys(kind, feats), touching=np.isin(rids, touched))
+    pairs = blocking.candidate_pairs(_keys(kind, src, feats, index), touching=np.isin(rids, touched))
     comp = _compare(kind, feats, pairs, _idf(kind, feats, stored))
     probability, _ = _score(MatchModel.from_params(stored["model"]), comp, pairs, _name_counts(kind, feats, index),
                             stored.get("tf_mean"))
     close = pairs[probability >= min(config.review, config.accept)]
     return set(rids[close.ravel()].tolist())
+
+
+def _keys(kind: str, src: SourceFrame, feats: pd.DataFrame, index: blocking.BlockIndex) -> pd.DataFrame:
+    """The blocking keys of ``src``: read from the index, which holds those of every record resolved
+    (the touched ones' new keys already merged in); computed for the records it holds none of."""
+    rids = src.frame["rid"].to_numpy()
+    stored = index.keys_of(rids)
+    missing = np.flatnonzero(~np.isin(np.arange(len(rids)), stored["row"].to_numpy()))
+    if len(missing) == 0:
+        return stored
+    computed = blocking.blocking_keys(kind, feats.iloc[missing].reset_index(drop=True))
+    computed["row"] = missing[computed["row"].to_numpy()]
+    return pd.concat([stored, computed], ignore_index=True)
 
 
 def _extended(conn: Connection, src: SourceFrame, feats: pd.DataFrame, wanted: set[int], asked: set[int]

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
-from wushe.registry.bulk import Cells, insert_rows
+from wushe.registry.bulk import Cells, insert_rows, update_rows
 from wushe.registry.models import CrossReference, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
 
 GOLDEN = GoldenRecord.__table__
@@ -26,6 +26,8 @@ CHUNK = 500
 
 GOLDEN_COLUMNS = ("id", "kind", "status", "display_name", "division_code", "data", "provenance", "content_hash",
                   "created_at", "updated_at", "retired_at", "successor_ids")
+REPLACED_COLUMNS = ("status", "display_name", "division_code", "data", "provenance", "content_hash", "updated_at",
+                    "retired_at", "successor_ids")
 XREF_COLUMNS = ("source_record_id", "golden_id", "score", "method", "explanation", "linked_at", "run_id")
 EVENT_COLUMNS = ("golden_id", "event", "related_ids", "detail", "run_id", "at")
 REVIEW_COLUMNS = ("kind", "left_key", "right_key", "score", "explanation", "status", "created_at", "run_id")
@@ -62,23 +64,21 @@ def members_of(conn: Connection, golden_ids: Iterable[str]) -> list[int]:
 class GoldenState:
     status: str
     content_hash: str | None
-    created_at: Any
 
 
 def golden_states(conn: Connection, ids: Iterable[str]) -> dict[str, GoldenState]:
     out: dict[str, GoldenState] = {}
     for chunk in _chunks(sorted(set(ids))):
-        query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash, GOLDEN.c.created_at).where(
-            GOLDEN.c.id.in_(chunk))
-        for gid, status, digest, created in conn.execute(query):
-            out[gid] = GoldenState(status, digest, created)
+        query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash).where(GOLDEN.c.id.in_(chunk))
+        for gid, status, digest in conn.execute(query):
+            out[gid] = GoldenState(status, digest)
     return out
 
 
 def active_goldens(conn: Connection, kind: str) -> dict[str, GoldenState]:
-    query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash, GOLDEN.c.created_at).where(
-        GOLDEN.c.kind == kind, GOLDEN.c.status == "active")
-    return {gid: GoldenState(s, d, c) for gid, s, d, c in conn.execute(query)}
+    query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash).where(GOLDEN.c.kind == kind,
+                                                                                 GOLDEN.c.status == "active")
+    return {gid: GoldenState(s, d) for gid, s, d in conn.execute(query)}
 
 
 @dataclass
@@ -112,13 +112,15 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
         conn.execute(delete(XREF).where(XREF.c.source_record_id.in_(chunk)))
     for chunk in _chunks(sorted(set(replaced) | set(out.retired))):
         conn.execute(delete(XREF).where(XREF.c.golden_id.in_(chunk)))
-    for chunk in _chunks(replaced):
-        conn.execute(delete(GOLDEN).where(GOLDEN.c.id.in_(chunk)))
     at = ts(now)
     insert_rows(conn, GOLDEN, GOLDEN_COLUMNS, (
-        (gid, out.kind, "active", name, division, data.decode(), provenance.decode(), digest,
-         ts(states[gid].created_at) if gid in states else at, at, None, None)
-        for gid, name, division, data, provenance, digest in out.goldens
+        (gid, out.kind, "active", name, division, data.decode(), provenance.decode(), digest, at, at, None, None)
+        for gid, name, division, data, provenance, digest in out.goldens if gid not in states
+    ))
+    # an existing golden record keeps its row (and its creation time): updated in place
+    update_rows(conn, GOLDEN, "id", REPLACED_COLUMNS, (
+        ("active", name, division, data.decode(), provenance.decode(), digest, at, None, None, gid)
+        for gid, name, division, data, provenance, digest in out.goldens if gid in states
     ))
     # in source record order, the table's own key order: its rows are appended, not spread over its pages
     insert_rows(conn, XREF, XREF_COLUMNS, (
