@@ -46,6 +46,7 @@ DEFAULT_TOKEN = "sandbox-fund-token"
 TOKEN_ENV = "WUSHE_SANDBOX_FUND_TOKEN"
 CIVIL_URL_ENV = "WUSHE_SANDBOX_CIVIL_URL"
 LARGE_NIGHT = 100_000  # partner rows from which a sync of the sandbox runs partners in processes
+LARGE_BATCH = 20_000  # and reads them in batches of this many
 
 
 def sqlite_readonly_url(path: Path) -> str:
@@ -194,26 +195,28 @@ class Sandbox:
         else:
             civil_url = sqlite_readonly_url(self.civil_sqlite)
         companies = manifest.property_companies
+        # a large night in fewer, larger batches: each batch pays a fixed cost to validate and commit
+        batch = {"batch_size": LARGE_BATCH} if manifest.rows >= LARGE_NIGHT else {}
         document = {
             "settings": {"concurrency": 4, "partner_processes": _partner_processes(manifest.rows)},
             "partners": {
                 "charity_fund": {
                     "connector": "charity_fund", "title": "园岭社区基金会", "roles": ["fund"],
                     "config": {"base_url": self.url("charity_fund"), "token": f"${{{TOKEN_ENV}:-{DEFAULT_TOKEN}}}",
-                               "page_size": 500},
+                               "page_size": 500, **batch},
                 },
                 "property_files": {
                     "connector": "property_files", "title": "物业服务企业（" + "、".join(companies) + "）",
-                    "config": {"folder": str(self.drop_folder.resolve()),
+                    "config": {"folder": str(self.drop_folder.resolve()), **batch,
                                "companies": [_company(i, c, manifest.property_legal_names) for i, c in enumerate(companies)]},
                 },
                 "merchants": {
                     "connector": "merchants", "title": "爱心商家联盟", "roles": ["merchant"],
-                    "config": {"base_url": self.url("merchants"), "page_size": 500},
+                    "config": {"base_url": self.url("merchants"), "page_size": 500, **batch},
                 },
                 "civil_affairs": {
                     "connector": "civil_affairs", "title": "区民政局", "roles": ["civil_affairs"],
-                    "config": {"url": civil_url},
+                    "config": {"url": civil_url, **batch},
                 },
             },
         }

@@ -73,7 +73,8 @@ def translate(table: Mapping[str, str], words: Iterable[str]) -> list[str]:
 
 def compact(payload: dict[str, Any], keep: frozenset[str] = REQUIRED) -> dict[str, Any]:
     """``payload`` without empty optional values; the fields in ``keep`` stay even when empty."""
-    return {k: v for k, v in payload.items() if k in keep or not (v is None or v == "" or v == {})}
+    # a truthy value is never empty: the exact test runs only for falsy ones (0 and False stay)
+    return {k: v for k, v in payload.items() if v or k in keep or not (v is None or v == "" or v == {})}
 
 
 @cache
