@@ -1,11 +1,15 @@
 """Validation throughput: records per second through the Great Expectations suites, and memory.
 
-Usage: uv run python bench/validate.py [--records N] [--batch N] [--invalid SHARE] [--source S]
+Usage: uv run python bench/validate.py [--records N] [--batch N] [--invalid SHARE] [--source S] [--processes N]
 
 Records come from the sandbox (its four partners' contract records, planted errors included) when
 ``wushe.sandbox`` is installed, else from a synthetic generator here (valid identifiers, a share of
 planted errors). They are produced batch by batch and validated as they come, so memory stays
 flat; producing them is not counted.
+
+With ``--processes N`` (as a large nightly sync runs partners in ``partner_processes``), N processes
+each produce and validate every N-th batch at the same time; their rates, each measured over its own
+validation time while the others run, add up to the machine's.
 """
 
 from __future__ import annotations
@@ -142,27 +146,13 @@ def sandbox_batches(total: int, size: int, invalid: float) -> Iterator[tuple[str
                 return
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=100_000)
-    parser.add_argument("--invalid", type=float, default=0.05)
-    parser.add_argument("--source", choices=("sandbox", "synthetic"), default=None,
-                        help="default: the sandbox when it is installed")
-    args = parser.parse_args()
-    if args.source is None:
-        try:
-            import wushe.sandbox  # noqa: F401
-
-            args.source = "sandbox"
-        except ImportError:
-            args.source = "synthetic"
-
+def validate_share(args: argparse.Namespace, share: int = 0, of: int = 1) -> dict:
+    """Produce the records and validate every ``of``-th batch from the ``share``-th; what it took."""
     started = time.perf_counter()
     from wushe.validation.validator import validator
 
     v = validator()
-    print(f"validator ready (Great Expectations import and suites) in {time.perf_counter() - started:.1f} s")
+    ready = time.perf_counter() - started
     if args.source == "sandbox":
         batches = sandbox_batches(args.records, args.batch, args.invalid)
     else:
@@ -171,7 +161,7 @@ def main() -> None:
     rejected = flagged = done = 0
     rss_first = None
     run_started = time.perf_counter()
-    for kind, batch in batches:
+    for kind, batch in itertools.islice(batches, share, None, of):
         t0, c0 = time.perf_counter(), time.process_time()
         report = v.validate(batch, kind)
         validating += time.perf_counter() - t0
@@ -181,15 +171,54 @@ def main() -> None:
         done += len(batch)
         if rss_first is None:
             rss_first = rss_mb()
-    producing = time.perf_counter() - run_started - validating
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"ready": ready, "done": done, "rejected": rejected, "flagged": flagged, "validating": validating,
+            "cpu": cpu, "producing": time.perf_counter() - run_started - validating, "rss_first": rss_first or 0.0,
+            "rss_end": rss_mb(), "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _share(job: tuple[argparse.Namespace, int, int]) -> dict:
+    return validate_share(*job)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--invalid", type=float, default=0.05)
+    parser.add_argument("--source", choices=("sandbox", "synthetic"), default=None,
+                        help="default: the sandbox when it is installed")
+    parser.add_argument("--processes", type=int, default=1, help="validating processes (default 1)")
+    args = parser.parse_args()
+    if args.source is None:
+        try:
+            import wushe.sandbox  # noqa: F401
+
+            args.source = "sandbox"
+        except ImportError:
+            args.source = "synthetic"
+
+    if args.processes > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
+            parts = pool.map(_share, [(args, i, args.processes) for i in range(args.processes)])
+    else:
+        parts = [validate_share(args)]
+    done = sum(p["done"] for p in parts)
+    print(f"validator ready (Great Expectations import and suites) in {max(p['ready'] for p in parts):.1f} s")
     print(f"records validated:   {done:,} from the {args.source} in batches of up to {args.batch:,} "
-          f"({args.invalid:.0%} planted errors)")
-    print(f"rejected / flagged:  {rejected:,} / {flagged:,}")
-    print(f"producing records:   {producing:.1f} s wall (not counted below)")
-    print(f"validation time:     {validating:.2f} s wall, {cpu:.2f} s CPU (the machine is shared: CPU time is the steadier figure)")
-    print(f"throughput:          {done / validating:,.0f} records/s wall, {done / cpu:,.0f} records per CPU-second")
-    print(f"memory: RSS after first batch {rss_first:,.0f} MB, at the end {rss_mb():,.0f} MB, peak {peak:,.0f} MB")
+          f"({args.invalid:.0%} planted errors), by {len(parts)} process(es)")
+    print(f"rejected / flagged:  {sum(p['rejected'] for p in parts):,} / {sum(p['flagged'] for p in parts):,}")
+    print(f"producing records:   {max(p['producing'] for p in parts):.1f} s wall (not counted below)")
+    for i, p in enumerate(parts):
+        print(f"process {i + 1}:           {p['done']:,} records, {p['validating']:.2f} s wall, {p['cpu']:.2f} s CPU: "
+              f"{p['done'] / p['validating']:,.0f} records/s wall, {p['done'] / p['cpu']:,.0f} per CPU-second; "
+              f"RSS after first batch {p['rss_first']:,.0f} MB, at the end {p['rss_end']:,.0f} MB, "
+              f"peak {p['peak']:,.0f} MB")
+    wall = sum(p["done"] / p["validating"] for p in parts)
+    per_cpu = done / sum(p["cpu"] for p in parts)
+    print(f"throughput:          {wall:,.0f} records/s wall, {per_cpu:,.0f} records per CPU-second "
+          "(the machine may be shared: CPU time is the steadier figure)")
 
 
 if __name__ == "__main__":
