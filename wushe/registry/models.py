@@ -201,6 +201,17 @@ class GoldenEvent(Base):
     at: Mapped[datetime]
 
 
+class MatchFeature(Base):
+    """A source record's match features as resolution last computed them
+    (``wushe.resolution.stored_features``): a delta compares its candidates from these instead of
+    parsing their payloads again."""
+
+    __tablename__ = "match_feature"
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(16))  # of the code that computed them
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # JSON: the feature values in column order
+
+
 class MatchBlock(Base):
     """The persistent blocking index of one record kind: which source records carry which blocking
     key (a 64-bit hash), as sorted posting lists split into partitions by the key's top bits.

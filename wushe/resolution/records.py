@@ -77,12 +77,6 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
     return _to_frame(kind, rows)
 
 
-def concat_frames(first: SourceFrame, second: SourceFrame) -> SourceFrame:
-    """The records of both, ``first``'s then ``second``'s (the caller restores load order if it needs it)."""
-    frame = pd.concat([first.frame, second.frame], ignore_index=True)
-    return SourceFrame(first.kind, frame, first.bodies + second.bodies)
-
-
 EMPTY = (None, "", [], {})
 
 

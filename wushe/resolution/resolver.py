@@ -32,7 +32,7 @@ from sqlalchemy import Connection
 
 from wushe.gcpause import cyclic_gc_paused
 from wushe.memory import release_freed_memory
-from wushe.resolution import blocking, links, store
+from wushe.resolution import blocking, links, store, stored_features
 from wushe.resolution.clustering import Constraints, Edges, cluster
 from wushe.resolution.comparison import (EXACT, LEVELS, BigramIdf, Comparison, compare_identity, compare_organizations,
                                          compare_volunteers, exact_match, model_family, no_pairs)
@@ -42,8 +42,8 @@ from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
 from wushe.resolution.parallel import planned_elsewhere, workload
-from wushe.resolution.records import (SourceFrame, concat_frames, live_at_least, live_counts, load_records,
-                                     record_ids, source_keys)
+from wushe.resolution.records import (SourceFrame, live_at_least, live_counts, load_records, record_ids,
+                                     source_keys)
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
                                       source_key)
 from wushe.resolution.survivorship import Survivor
@@ -138,6 +138,7 @@ class _Scope:
     index: blocking.BlockIndex  # the kind's blocking index as it is after this pass
     index_parts: np.ndarray | None  # its partitions this pass changed (None: all)
     delta: bool  # the index was loaded from the registry, not built from the whole kind
+    computed: tuple[np.ndarray, pd.DataFrame]  # records whose features this pass computed from payloads, theirs
 
 
 @dataclass
@@ -158,6 +159,7 @@ class KindPlan:
     model: dict[str, Any] | None  # match model parameters to store (a whole-kind pass learns them)
     reviews: list[tuple[str, str, float, dict[str, Any]]]
     references: links.References
+    features: tuple[list[int], list[bytes]]  # features computed from payloads, to store (rids, encoded)
 
 
 def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: ResolutionConfig,
@@ -187,7 +189,8 @@ def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: Re
     golden_of.update((rid, gid) for rid, gid, *_rest in out.xrefs)
     report.seconds = time.perf_counter() - started
     return KindPlan(kind, report, out, scope.states, scope.previous, scope.index, scope.index_parts, learned,
-                    _reviews(kind, src, pairs, unsure, probability, explainer), links.references(kind, src, golden_of))
+                    _reviews(kind, src, pairs, unsure, probability, explainer), links.references(kind, src, golden_of),
+                    stored_features.encoded(kind, *scope.computed))
 
 
 def apply_plan(conn: Connection, plan: KindPlan, *, now: datetime, run_id: str | None) -> KindReport:
@@ -195,6 +198,7 @@ def apply_plan(conn: Connection, plan: KindPlan, *, now: datetime, run_id: str |
     started = time.perf_counter()
     kind, report = plan.kind, plan.report
     plan.index.save(conn, plan.index_parts)
+    stored_features.write(conn, kind, *plan.features, plan.out.unlink)
     if plan.model is not None:
         store.save_model(conn, kind, plan.model, now=now, run_id=run_id)
     store.write(conn, plan.out, plan.states, plan.previous, now=now, run_id=run_id)
@@ -219,7 +223,7 @@ def _full_scope(conn: Connection, kind: str) -> _Scope:
     live = set(rids.tolist())
     withdrawn = sorted(rid for rid in previous if rid not in live)
     return _Scope(src, feats, keys, previous, states, withdrawn, overrides_touching(conn, kind, None), index, None,
-                  delta=False)
+                  delta=False, computed=(rids, feats))
 
 
 def _delta_scope(conn: Connection, kind: str, touched: list[int], stored: dict[str, Any] | None,
@@ -231,33 +235,57 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int], stored: dict[s
     fresh_keys = blocking.blocking_keys(kind, fresh_feats)
     index = blocking.BlockIndex.load(conn, kind)
     key_hashes = fresh_keys["key"].to_numpy()
-    changed = index.replace(np.asarray(touched, dtype=np.int64), key_hashes,
-                            fresh.frame["rid"].to_numpy()[fresh_keys["row"].to_numpy()])
-    asked = set(touched) | set(index.sharing(key_hashes).tolist())
-    src, feats = _extended(conn, fresh, fresh_feats, asked, set(touched))
-    around = sorted(set(touched) | _near(kind, src, feats, touched, index, stored, config))
+    fresh_rids = fresh.frame["rid"].to_numpy()
+    changed = index.replace(np.asarray(touched, dtype=np.int64), key_hashes, fresh_rids[fresh_keys["row"].to_numpy()])
+    candidates = sorted(set(index.sharing(key_hashes).tolist()) - set(touched))
+    found, found_feats = stored_features.read(conn, kind, candidates)
+    others = load_records(conn, kind, sorted(set(candidates) - set(found.tolist())))
+    computed = [(fresh_rids, fresh_feats), (others.frame["rid"].to_numpy(), features(others))]
+    rids, feats = _stacked([(found, found_feats), *computed])
+    around = sorted(set(touched) | _near(kind, rids, feats, touched, index, stored, config))
     previous = store.previous_goldens(conn, around)
     involved = set(around) | set(store.members_of(conn, set(previous.values())))
     overrides = overrides_touching(conn, kind, _keys_of(conn, kind, involved))
     involved |= _override_partners(conn, kind, overrides)
-    src, feats = _extended(conn, src, feats, involved, asked)
-    keys = _keys(kind, src, feats, index)
+    src = load_records(conn, kind, sorted(involved))
+    feats, missing = _reused(src, rids, feats)
+    computed.append((src.frame["rid"].to_numpy()[missing], feats.iloc[missing]))
+    keys = _keys(kind, src.frame["rid"].to_numpy(), feats, index)
     previous = store.previous_goldens(conn, sorted(involved))
     live = set(src.frame["rid"].tolist())
     withdrawn = sorted(rid for rid in involved if rid not in live)
     return _Scope(src, feats, keys, previous, store.golden_states(conn, set(previous.values())), withdrawn, overrides,
-                  index, changed, delta=True)
+                  index, changed, delta=True, computed=_stacked(computed))
 
 
-def _near(kind: str, src: SourceFrame, feats: pd.DataFrame, touched: list[int], index: blocking.BlockIndex,
+def _stacked(parts: list[tuple[np.ndarray, pd.DataFrame]]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Records' ids and feature frames, one after the other (empty ones left out: they would turn
+    a column of flags into one of objects)."""
+    kept = [(rids, feats) for rids, feats in parts if len(rids)] or parts[:1]
+    return (np.concatenate([rids for rids, _f in kept]).astype(np.int64),
+            pd.concat([feats for _r, feats in kept], ignore_index=True))
+
+
+def _reused(src: SourceFrame, rids: np.ndarray, feats: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The features of ``src``, row-aligned: those of records in ``rids`` taken from ``feats``, the
+    others computed (features are a record's own: computing them again gives the same); and the
+    positions of the computed ones."""
+    at = pd.Index(rids).get_indexer(src.frame["rid"].to_numpy())
+    have, missing = np.flatnonzero(at >= 0), np.flatnonzero(at < 0)
+    parts = [feats.iloc[at[have]].set_axis(have)]
+    if len(missing):
+        parts.append(features(src.take(missing.tolist())).set_axis(missing))
+    return pd.concat(parts).sort_index().reset_index(drop=True), missing
+
+
+def _near(kind: str, rids: np.ndarray, feats: pd.DataFrame, touched: list[int], index: blocking.BlockIndex,
           stored: dict[str, Any] | None, config: ResolutionConfig) -> set[int]:
-    """The records of ``src`` (touched ones and their candidates) that a touched record could link
-    to or queue for review with: only their golden records can change. Scored with the stored
-    model, as the pass then scores them; without one, every candidate is near."""
-    rids = src.frame["rid"].to_numpy()
+    """The records of ``rids`` (touched ones and their candidates, ``feats`` row-aligned) that a
+    touched record could link to or queue for review with: only their golden records can change.
+    Scored with the stored model, as the pass then scores them; without one, every candidate is near."""
     if stored is None or not _fits(stored["model"], model_family(kind)):
         return set(rids.tolist())
-    pairs = blocking.candidate_pairs(_keys(kind, src, feats, index), touching=np.isin(rids, touched))
+    pairs = blocking.candidate_pairs(_keys(kind, rids, feats, index), touching=np.isin(rids, touched))
     comp = _compare(kind, feats, pairs, _idf(kind, feats, stored))
     probability, _ = _score(MatchModel.from_params(stored["model"]), comp, pairs, _name_counts(kind, feats, index),
                             stored.get("tf_mean"))
@@ -265,10 +293,10 @@ def _near(kind: str, src: SourceFrame, feats: pd.DataFrame, touched: list[int], 
     return set(rids[close.ravel()].tolist())
 
 
-def _keys(kind: str, src: SourceFrame, feats: pd.DataFrame, index: blocking.BlockIndex) -> pd.DataFrame:
-    """The blocking keys of ``src``: read from the index, which holds those of every record resolved
-    (the touched ones' new keys already merged in); computed for the records it holds none of."""
-    rids = src.frame["rid"].to_numpy()
+def _keys(kind: str, rids: np.ndarray, feats: pd.DataFrame, index: blocking.BlockIndex) -> pd.DataFrame:
+    """The blocking keys of records ``rids`` (``feats`` row-aligned): read from the index, which holds
+    those of every record resolved (the touched ones' new keys already merged in); computed for the
+    records it holds none of."""
     stored = index.keys_of(rids)
     missing = np.flatnonzero(~np.isin(np.arange(len(rids)), stored["row"].to_numpy()))
     if len(missing) == 0:
@@ -276,21 +304,6 @@ def _keys(kind: str, src: SourceFrame, feats: pd.DataFrame, index: blocking.Bloc
     computed = blocking.blocking_keys(kind, feats.iloc[missing].reset_index(drop=True))
     computed["row"] = missing[computed["row"].to_numpy()]
     return pd.concat([stored, computed], ignore_index=True)
-
-
-def _extended(conn: Connection, src: SourceFrame, feats: pd.DataFrame, wanted: set[int], asked: set[int]
-              ) -> tuple[SourceFrame, pd.DataFrame]:
-    """The live records of ``wanted`` and their features, in load order: those of ``src`` (loaded
-    for the ``asked`` ids) reused, the others loaded (features are a record's own: computing them
-    again would give the same)."""
-    more = load_records(conn, src.kind, sorted(wanted - asked))
-    both = concat_frames(src, more)
-    if len(more):
-        feats = pd.concat([feats, features(more)], ignore_index=True)
-    keep = np.flatnonzero(np.isin(both.frame["rid"].to_numpy(), list(wanted)))
-    partners, source_ids = both.frame["partner"].tolist(), both.frame["source_id"].tolist()
-    rows = sorted(keep.tolist(), key=lambda i: (partners[i], source_ids[i]))
-    return both.take(rows), feats.iloc[rows].reset_index(drop=True)
 
 
 def _keys_of(conn: Connection, kind: str, rids: Iterable[int]) -> list[str]:
