@@ -51,7 +51,20 @@ def one_night(folder: Path, url: str) -> dict:
     for s in report.streams:
         partner_seconds[s.partner] = partner_seconds.get(s.partner, 0.0) + s.seconds
     return {"seconds": seconds, "status": report.status, "totals": report.totals(), "peak_mb": memory.peak_mb,
-            "partners": partner_seconds, "failed": report.failed_partners}
+            "partners": partner_seconds, "failed": report.failed_partners,
+            "partner_phase": _partner_phase(engine, report.run_id)}
+
+
+def _partner_phase(engine, run_id: str) -> float:
+    """Seconds from the run's start until its last partner stream finished (the rest is resolution)."""
+    from sqlalchemy import func, select
+
+    from wushe.registry.models import StreamRun, SyncRun
+
+    with engine.connect() as conn:
+        started = conn.scalar(select(SyncRun.started_at).where(SyncRun.id == run_id))
+        last = conn.scalar(select(func.max(StreamRun.finished_at)).where(StreamRun.run_id == run_id))
+    return (last - started).total_seconds()
 
 
 def _child(folder: Path, url: str) -> dict:
@@ -69,7 +82,8 @@ def _print(label: str, r: dict) -> None:
           f"status {r['status']}  fetched {t['fetched']:,} valid {t['valid']:,} quarantined {t['quarantined']:,} "
           f"new {t['new']:,} updated {t['updated']:,} merged {t['merged']:,} withdrawn {t['withdrawn']:,}")
     slowest = ", ".join(f"{p} {s:.1f} s" for p, s in sorted(r["partners"].items(), key=lambda kv: -kv[1]))
-    print(f"{'':<22} stream seconds by partner: {slowest}" + (f"; FAILED: {r['failed']}" if r["failed"] else ""))
+    print(f"{'':<22} partners {r['partner_phase']:.1f} s, then resolution {r['seconds'] - r['partner_phase']:.1f} s; "
+          f"stream seconds by partner: {slowest}" + (f"; FAILED: {r['failed']}" if r["failed"] else ""))
 
 
 def _postgres_database() -> tuple[str, callable]:
