@@ -66,7 +66,11 @@ class PartnerConfig(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     concurrency: int = Field(4, ge=1, le=64, description="Partners synced at the same time")
-    batch_size: int = Field(5000, ge=1, le=200_000, description="Records per batch")
+    batch_size: int = Field(
+        5000, ge=1, le=200_000,
+        description="Records per batch (one transaction each) for every partner whose connector reads in batches "
+                    "and that sets no batch_size of its own",
+    )
     retry_delays: list[float] = Field(
         [30, 120], description="Seconds to wait before each retry of a partner after a transient failure (down, 5xx)"
     )
@@ -175,6 +179,14 @@ def _describe(path: str) -> str:
     return f"field {path}"
 
 
+def _with_batch_size(raw: dict[str, Any], connector_cls: Any, settings: Settings) -> dict[str, Any]:
+    """The connector's settings with the file's ``settings.batch_size``, unless the partner sets its
+    own or the connector reads in units of its own."""
+    if "batch_size" in raw or "batch_size" not in getattr(connector_cls.Config, "model_fields", {}):
+        return raw
+    return {**raw, "batch_size": settings.batch_size}
+
+
 def load_partners(path: str | Path, *, resolve_connectors: bool = True, pm: Any = None) -> Partners:
     """Read and check a partners file; connector configs are validated against each connector's spec."""
     import yaml
@@ -214,6 +226,7 @@ def load_partners(path: str | Path, *, resolve_connectors: bool = True, pm: Any 
                 connector_cls = connector_class(spec.connector, pm)
             except PluginError as exc:
                 raise ConfigError(f"{source}: partner {name!r}: field connector: {exc}") from None
-            config = connector_cls.parse_config(spec.config, partner=name, source=source)
+            config = connector_cls.parse_config(_with_batch_size(spec.config, connector_cls, parsed.settings),
+                                                partner=name, source=source)
         partners[name] = Partner(name, spec, connector_cls, config)
     return Partners(path, parsed.settings, partners)

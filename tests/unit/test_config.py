@@ -142,3 +142,20 @@ def test_text_without_references_passes_through_unchanged(text: str) -> None:
 @given(st.from_regex(r"[A-Z_][A-Z0-9_]{0,10}", fullmatch=True), st.text(alphabet="abc123/:.", max_size=20))
 def test_references_are_replaced_by_the_variable(name: str, value: str) -> None:
     assert expand_env(f"pre-${{{name}}}-post", "x", "f", environ={name: value}) == f"pre-{value}-post"
+
+
+def test_the_files_batch_size_reaches_connectors_that_read_in_batches(tmp_path) -> None:
+    text = """
+settings:
+  batch_size: 20000
+partners:
+  shops:
+    connector: csv
+    config: {folder: shops, streams: {list: {pattern: "*.csv", kind: organization, id: 编号, mapping: {name: 名称}}}}
+  estates:
+    connector: csv
+    config: {folder: estates, batch_size: 700, streams: {list: {pattern: "*.csv", kind: organization, id: 编号, mapping: {name: 名称}}}}
+"""
+    partners = load_partners(write(tmp_path, text))
+    assert partners.get("shops").config.batch_size == 20000
+    assert partners.get("estates").config.batch_size == 700  # the partner's own wins

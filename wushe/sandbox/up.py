@@ -195,28 +195,26 @@ class Sandbox:
         else:
             civil_url = sqlite_readonly_url(self.civil_sqlite)
         companies = manifest.property_companies
-        # a large night in fewer, larger batches: each batch pays a fixed cost to validate and commit
-        batch = {"batch_size": LARGE_BATCH} if manifest.rows >= LARGE_NIGHT else {}
         document = {
-            "settings": {"concurrency": 4, "partner_processes": _partner_processes(manifest.rows)},
+            "settings": {"concurrency": 4, **_large_night_settings(manifest.rows)},
             "partners": {
                 "charity_fund": {
                     "connector": "charity_fund", "title": "园岭社区基金会", "roles": ["fund"],
                     "config": {"base_url": self.url("charity_fund"), "token": f"${{{TOKEN_ENV}:-{DEFAULT_TOKEN}}}",
-                               "page_size": 500, **batch},
+                               "page_size": 500},
                 },
                 "property_files": {
                     "connector": "property_files", "title": "物业服务企业（" + "、".join(companies) + "）",
-                    "config": {"folder": str(self.drop_folder.resolve()), **batch,
+                    "config": {"folder": str(self.drop_folder.resolve()),
                                "companies": [_company(i, c, manifest.property_legal_names) for i, c in enumerate(companies)]},
                 },
                 "merchants": {
                     "connector": "merchants", "title": "爱心商家联盟", "roles": ["merchant"],
-                    "config": {"base_url": self.url("merchants"), "page_size": 500, **batch},
+                    "config": {"base_url": self.url("merchants"), "page_size": 500},
                 },
                 "civil_affairs": {
                     "connector": "civil_affairs", "title": "区民政局", "roles": ["civil_affairs"],
-                    "config": {"url": civil_url, **batch},
+                    "config": {"url": civil_url},
                 },
             },
         }
@@ -228,10 +226,13 @@ class Sandbox:
         return self.partners_file
 
 
-def _partner_processes(rows: int) -> int:
-    """A large night's partners are synced in processes of their own, a small one's as threads
-    (a process costs seconds to start)."""
-    return min(4, os.cpu_count() or 1) if rows >= LARGE_NIGHT else 1
+def _large_night_settings(rows: int) -> dict[str, int]:
+    """A large night's partners are synced in processes of their own (a process costs seconds to
+    start, so a small night's run as threads) and read in larger batches (each batch pays a fixed
+    cost to validate and commit)."""
+    if rows < LARGE_NIGHT:
+        return {}
+    return {"partner_processes": min(4, os.cpu_count() or 1), "batch_size": LARGE_BATCH}
 
 
 def _company(position: int, short: str, legal_names: list[str]) -> dict[str, Any]:
