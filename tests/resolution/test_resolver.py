@@ -13,10 +13,11 @@ from tests.resolution.helpers import delta, full, golden_of, golden_row, partiti
 from wushe.contract import make_record
 from wushe.registry.db import make_engine
 from wushe.registry.migrate import upgrade
-from wushe.registry.models import GoldenEvent
+from wushe.registry.models import CrossReference, GoldenEvent
 from wushe.resolution.blocking import BlockIndex
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.records import live_at_least, record_ids
+from wushe.resolution.resolver import resolve, resolve_all
 
 
 def test_hard_cases_resolve_to_the_true_entities(registry) -> None:
@@ -29,7 +30,6 @@ def test_hard_cases_resolve_to_the_true_entities(registry) -> None:
 def test_every_cross_reference_explains_itself(registry) -> None:
     write(registry, cases.records("organization", cases.ORGANIZATIONS))
     full(registry)
-    from wushe.registry.models import CrossReference
 
     with registry.connect() as conn:
         rows = conn.execute(select(CrossReference.method, CrossReference.score, CrossReference.explanation)).all()
@@ -188,3 +188,22 @@ def test_a_delta_touching_half_a_kind_resolves_it_whole(registry) -> None:
         # a withdrawn record is not live
         assert not live_at_least(conn, "volunteer", len(volunteers))
         assert live_at_least(conn, "volunteer", len(volunteers) - 1)
+
+
+def test_a_rewritten_golden_record_keeps_the_cross_references_that_did_not_change(registry) -> None:
+    records = [r for r, _t in world.rows(10, 120, 0)]
+    write(registry, records)
+    with registry.begin() as conn:
+        resolve_all(conn, run_id="r1")
+    ids = golden_of(registry, "organization")
+    groups = partition(ids)
+    members = next(sorted(g) for g in sorted(groups, key=sorted) if len(g) > 1)
+    partner, _kind, source_id = members[0].split("/")
+    first = next(r for r in records if (r["partner"], r["source_id"]) == (partner, source_id))
+    touched = write(registry, [dict(first, payload=dict(first["payload"], description="周末开放"))])
+    with registry.begin() as conn:
+        resolve(conn, touched, run_id="r2")
+    assert golden_row(registry, ids[members[0]]).data["description"] == "周末开放"
+    with registry.connect() as conn:
+        runs = conn.execute(select(CrossReference.run_id).where(CrossReference.golden_id == ids[members[0]])).scalars()
+        assert sorted(runs) == ["r1"] * len(members)

@@ -1,7 +1,7 @@
 """Reading and writing the resolution tables, set-based and batched (never row by row via the ORM).
 
 Only golden records whose members or values changed are rewritten, with their field provenance
-(one column of the golden row), and their cross-references are replaced with them. Retired golden
+(one column of the golden row), and of their cross-references only those that changed. Retired golden
 records stay, with their last values and provenance, and point to their successors.
 """
 
@@ -12,6 +12,7 @@ from operator import itemgetter
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
+import orjson
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from wushe.registry.bulk import Cells, insert_rows, update_rows
@@ -98,20 +99,23 @@ class GoldenWrite:
 
 def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], linked: dict[int, str], *,
           now: datetime, run_id: str | None) -> None:
-    """Replace the changed golden records and their cross-references; retire the rest.
+    """Replace the changed golden records and their changed cross-references; retire the rest.
 
     ``linked`` holds the golden id of every record in the pass that had one before it: only their
-    cross-references need deleting (a first pass deletes nothing)."""
+    cross-references need reading and deleting (a first pass has none). A cross-reference that
+    comes out as it is stored (a golden record rewritten for a new value, its members and matches
+    the same) is left as it is, with the time and run that made it."""
     cells = Cells(conn.dialect.name)
     ts, js = cells.ts, cells.json
     ids = [g[0] for g in out.goldens]
     replaced = [gid for gid in ids if gid in states]
     moved = sorted(rid for rid in {rid for members in out.members for rid in members} | set(out.unlink)
                    if rid in linked)
-    for chunk in _chunks(moved):
+    stored = _links(conn, moved)
+    kept = {x[0] for x in out.xrefs if _same(stored.get(x[0]), x)}
+    stale = sorted((set(moved) | set(members_of(conn, set(replaced) | set(out.retired)))) - kept)
+    for chunk in _chunks(stale):
         conn.execute(delete(XREF).where(XREF.c.source_record_id.in_(chunk)))
-    for chunk in _chunks(sorted(set(replaced) | set(out.retired))):
-        conn.execute(delete(XREF).where(XREF.c.golden_id.in_(chunk)))
     at = ts(now)
     insert_rows(conn, GOLDEN, GOLDEN_COLUMNS, (
         (gid, out.kind, "active", name, division, data.decode(), provenance.decode(), digest, at, at, None, None)
@@ -125,7 +129,7 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
     # in source record order, the table's own key order: its rows are appended, not spread over its pages
     insert_rows(conn, XREF, XREF_COLUMNS, (
         (rid, gid, score, method, js(explanation), at, run_id)
-        for rid, gid, score, method, explanation in sorted(out.xrefs, key=itemgetter(0))
+        for rid, gid, score, method, explanation in sorted(out.xrefs, key=itemgetter(0)) if rid not in kept
     ))
     if out.retired:
         conn.execute(
@@ -138,6 +142,24 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
     insert_rows(conn, EVENTS, EVENT_COLUMNS, (
         (gid, event, js(related or None), js(detail or None), run_id, at) for gid, event, related, detail in events
     ))
+
+
+def _links(conn: Connection, rids: Sequence[int]) -> dict[int, tuple[str, float, str, Any]]:
+    """The stored cross-reference of each of these records: golden id, score, method, explanation."""
+    out: dict[int, tuple[str, float, str, Any]] = {}
+    for chunk in _chunks(rids):
+        query = select(XREF.c.source_record_id, XREF.c.golden_id, XREF.c.score, XREF.c.method,
+                       XREF.c.explanation).where(XREF.c.source_record_id.in_(chunk))
+        out.update((rid, tuple(rest)) for rid, *rest in conn.execute(query))
+    return out
+
+
+def _same(stored: tuple[str, float, str, Any] | None, xref: tuple[int, str, float, str, str | None]) -> bool:
+    """Whether a cross-reference to write is the stored one (its explanation compared as data: a
+    database may store JSON in a form of its own)."""
+    if stored is None or stored[:3] != xref[1:4]:
+        return False
+    return stored[3] == (None if xref[4] is None else orjson.loads(xref[4]))
 
 
 def save_model(conn: Connection, kind: str, params: dict[str, Any], *, now: datetime, run_id: str | None) -> None:
