@@ -88,3 +88,4 @@ def test_numbers_agree_value_by_value(values: list) -> None:
 
     found = checks.parse_numbers(pd.Series(values, dtype=object)).tolist()
     assert [None if math.isnan(v) else v for v in found] == [None if math.isnan(one(v)) else one(v) for v in values]
+
