@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import wait
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from wushe.config import Partner, Partners, Settings, load_partners
 from wushe.registry.db import engine
@@ -110,14 +110,21 @@ def _resolve_and_finish(run_id: str, config: str, settings: Settings) -> State:
 def nightly_sync(config: str = "partners.yaml", partners: list[str] | None = None, fan_out: bool = False) -> State:
     """Every enabled partner (or the named ones), then the cross-partner pass and the report.
 
-    Partners run as tasks of this flow, ``settings.concurrency`` at a time; with ``fan_out`` each
-    runs as its own ``partner-NAME`` deployment run, so a pool of workers shares them.
+    Partners run as tasks of this flow, ``settings.concurrency`` at a time (in
+    ``settings.partner_processes`` processes when more than one); with ``fan_out`` each runs as its
+    own ``partner-NAME`` deployment run, so a pool of workers shares them.
     """
     cfg = load_partners(config)
     selected = cfg.select(partners)
     run_id = runs.start_run(engine(), "prefect", flow_run_id=_flow_run_id())
+    processes = min(cfg.settings.partner_processes, cfg.settings.concurrency, len(selected))
     if fan_out:
         _fan_out(config, [p.name for p in selected], run_id)
+    elif processes > 1:  # large nights: partners in processes of their own use every core
+        with ProcessPoolTaskRunner(max_workers=processes) as runner:
+            wait([runner.submit(_partner_task(p, cfg, name=f"sync-{p.name}"),
+                                parameters={"config": config, "partner": p.name, "run_id": run_id})
+                  for p in selected])
     else:
         _slots[run_id] = threading.BoundedSemaphore(cfg.settings.concurrency)
         try:

@@ -118,3 +118,16 @@ def test_partner_tasks_carry_the_partner_timeout_and_retry_delays(partners_file:
     task_ = _partner_task(partners.get("shops"), partners)
     assert task_.timeout_seconds == partners.get("shops").spec.timeout_seconds + 60
     assert (task_.retries, task_.retry_delay_seconds) == (2, [0.1, 0.1])
+
+
+def test_nightly_sync_runs_partners_in_processes_when_asked(partners_file: Path) -> None:
+    partners_file.write_text(partners_file.read_text(encoding="utf-8").replace(
+        "  concurrency: 2\n", "  concurrency: 2\n  partner_processes: 2\n"), encoding="utf-8")
+    state = nightly_sync(config=str(partners_file), return_state=True)
+    assert state.is_completed(), state.message
+    [run] = recent_runs(engine(), 1)
+    report = load_report(engine(), run.id)
+    assert report.status == "succeeded"
+    assert {(s.partner, s.fetched) for s in report.streams} == {("shops", 20), ("estates", 5)}
+    tasks = _task_runs(state.state_details.flow_run_id)
+    assert {"sync-shops", "sync-estates"} <= set(tasks) and all(t.state.is_completed() for t in tasks.values())
