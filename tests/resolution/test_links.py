@@ -62,3 +62,21 @@ def test_a_link_follows_its_target_when_the_target_merges(registry) -> None:
     assert len(set(after.values())) == 1
     assert _links(registry)[("merchants/r", "provider")][0] == after["merchants/organization/b"]
     assert before  # the link was made before the merge, and moved with it
+
+
+def test_a_delta_relinks_a_changed_reference_and_keeps_the_others(registry) -> None:
+    write(registry, cases.records("organization", cases.ORGANIZATIONS))
+    resources = [_rec("fund", "resource", "r1", name="义剪", resource_type="SERVICE", provider={"source_id": "f3"}),
+                 _rec("fund", "resource", "r2", name="助学金", resource_type="FUNDS", provider={"source_id": "f3"}),
+                 _rec("fund", "resource", "r3", name="爱心午餐", resource_type="GOODS", provider={"source_id": "f3"})]
+    write(registry, resources)
+    full(registry)
+    orgs, before = golden_of(registry, "organization"), _links(registry)
+    moved = dict(resources[0], payload=dict(resources[0]["payload"], provider={"source_id": "c3", "partner": "civil"}))
+    bare = dict(resources[1], payload={k: v for k, v in resources[1]["payload"].items() if k != "provider"})
+    described = dict(resources[2], payload=dict(resources[2]["payload"], description="每周三"))
+    delta(registry, write(registry, [moved, bare, described]))
+    after = _links(registry)
+    assert after[("fund/r1", "provider")] == (orgs["civil/organization/c3"], "source_id")
+    assert ("fund/r2", "provider") not in after
+    assert after[("fund/r3", "provider")] == before[("fund/r3", "provider")]

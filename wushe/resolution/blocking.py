@@ -152,6 +152,16 @@ def _merge(keys: np.ndarray, rids: np.ndarray, new_keys: np.ndarray, new_rids: n
     return np.insert(keys, at, new_keys), np.insert(rids, at, new_rids)
 
 
+def _among(rids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Which of ``rids`` (record ids, never negative) are in ``wanted``: :func:`np.isin` by a table of
+    flags, so that a delta looks a million index entries up instead of sorting them."""
+    if len(rids) == 0 or len(wanted) == 0:
+        return np.zeros(len(rids), dtype=bool)
+    table = np.zeros(int(max(rids.max(), wanted.max())) + 1, dtype=bool)
+    table[wanted] = True
+    return table[rids]
+
+
 class BlockIndex:
     """The stored posting lists of one kind: ``keys`` ascending, ``rids`` the record of each key."""
 
@@ -218,7 +228,7 @@ class BlockIndex:
 
     def replace(self, drop: np.ndarray, keys: np.ndarray, rids: np.ndarray) -> np.ndarray:
         """Forget every key of the records ``drop``, add (keys, rids); returns the partitions changed."""
-        gone = np.isin(self.rids, drop)
+        gone = _among(self.rids, drop)
         changed = np.union1d(_part_of(self.keys[gone]), _part_of(keys))
         self.keys, self.rids = _merge(self.keys[~gone], self.rids[~gone], keys, rids)
         return changed

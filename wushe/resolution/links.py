@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Iterable
 
+import orjson
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from wushe.registry.bulk import Cells, insert_rows
@@ -73,28 +74,44 @@ def references(kind: str, src: SourceFrame, golden_of: dict[int, str]) -> Refere
 
 
 def store_references(conn: Connection, refs: References) -> None:
-    """Resolve the references to golden ids and replace the records' stored links with them."""
+    """Resolve the references to golden ids and replace the records' stored links with them (a
+    record whose links come out as stored keeps them as they are)."""
     if refs.kind not in REFERENCES or not refs.rids:
         return
     targets = _resolve_refs(conn, [(t, ref, partner) for _r, _role, _g, t, ref, partner in refs.wanted])
-    linked = sorted(_linked(conn, refs.rids))
-    for start in range(0, len(linked), CHUNK):
-        conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(linked[start : start + CHUNK])))
+    rows = [(rid, role, gid, target, method, ref)
+            for (rid, role, gid, _t, ref, _p), (target, method) in zip(refs.wanted, targets)]
+    wanted: dict[int, set[tuple[Any, ...]]] = {}
+    for row in rows:
+        wanted.setdefault(row[0], set()).add(_comparable(row))
+    stored = _stored(conn, refs.rids)
+    changed = {rid for rid in set(wanted) | set(stored) if wanted.get(rid) != stored.get(rid)}
+    stale = sorted(changed & set(stored))
+    for start in range(0, len(stale), CHUNK):
+        conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(stale[start : start + CHUNK])))
     cells = Cells(conn.dialect.name)
     insert_rows(conn, LINKS, COLUMNS, (
-        (rid, role, gid, target, method, cells.json(ref))
-        for (rid, role, gid, _t, ref, _p), (target, method) in zip(refs.wanted, targets)
+        (rid, role, gid, target, method, cells.json(ref)) for rid, role, gid, target, method, ref in rows
+        if rid in changed
     ))
 
 
-def _linked(conn: Connection, rids: list[int]) -> set[int]:
-    """Which of these records have stored links now."""
+def _comparable(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A link row with its reference as canonical JSON (a database may store JSON in a form of its own)."""
+    return (*row[1:5], orjson.dumps(row[5], option=orjson.OPT_SORT_KEYS))
+
+
+def _stored(conn: Connection, rids: list[int]) -> dict[int, set[tuple[Any, ...]]]:
+    """The stored links of these records, comparable with :func:`_comparable`."""
+    found: dict[int, set[tuple[Any, ...]]] = {}
     if conn.execute(select(LINKS.c.source_record_id).limit(1)).first() is None:
-        return set()
-    found: set[int] = set()
-    for start in range(0, len(rids), CHUNK):
-        query = select(LINKS.c.source_record_id).where(LINKS.c.source_record_id.in_(rids[start : start + CHUNK]))
-        found.update(conn.execute(query).scalars())
+        return found
+    wanted = sorted(rids)
+    for start in range(0, len(wanted), CHUNK):
+        query = select(LINKS.c.source_record_id, LINKS.c.role, LINKS.c.golden_id, LINKS.c.target_id, LINKS.c.method,
+                       LINKS.c.ref).where(LINKS.c.source_record_id.in_(wanted[start : start + CHUNK]))
+        for row in conn.execute(query):
+            found.setdefault(row[0], set()).add(_comparable(tuple(row)))
     return found
 
 
