@@ -1,10 +1,11 @@
 """Partners synced in processes of their own.
 
 Reading, validating and storing a partner's delivery is Python work: partners run as threads of
-one process share one core, however many the machine has. Here each partner is synced by
-``sync_partner`` in a worker process (a fresh interpreter opening the registry by its URL and the
-partners file by its path), up to ``settings.partner_processes`` at a time, the largest deliveries
-first. Every batch is still its own transaction, so nothing about recovery changes; progress
+one process share one core, however many the machine has. Here each stream of each partner is
+synced by ``sync_partner`` in a worker process (a fresh interpreter opening the registry by its URL
+and the partners file by its path), up to ``settings.partner_processes`` at a time, the largest
+deliveries of the last run first: streams rather than whole partners, so one large partner does
+not leave the other processes idle at the end. Every batch is still its own transaction, so nothing about recovery changes; progress
 events come back through a queue, and a worker dies with the syncing process (a crash of either is
 a crash of the run, which a rerun repairs).
 """
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from wushe.config import Partner, Partners
+from wushe.errors import WusheError
 from wushe.registry.db import engine_url
 from wushe.registry.models import StreamRun
 from wushe.sync import crashpoints
@@ -43,13 +45,16 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
     forwarder = threading.Thread(target=_forward, args=(queue, progress), daemon=True) if queue else None
     if forwarder:
         forwarder.start()
-    workers = min(partners.settings.partner_processes, partners.settings.concurrency, len(selected))
+    last = _last_fetched(engine, [p.name for p in selected])
+    work = sorted(((p, streams) for p in selected for streams in _stream_jobs(p)),
+                  key=lambda job: -sum(last.get((job[0].name, s), 0) for s in job[1] or ()))
+    workers = min(partners.settings.partner_processes, partners.settings.concurrency, len(work))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                  initargs=(os.getpid(), queue)) as pool:
             url, path = engine_url(engine), str(partners.path)
-            ordered = sorted(selected, key=lambda p: -_last_fetched(engine, p.name))
-            jobs = [(p, pool.submit(_sync_partner, url, path, p.name, run_id, since)) for p in ordered]
+            jobs = [(p, pool.submit(_sync_partner, url, path, p.name, run_id, since, streams))
+                    for p, streams in work]
             for partner, job in jobs:
                 try:
                     job.result()
@@ -62,15 +67,26 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
             forwarder.join()
 
 
-def _last_fetched(engine: Engine, partner: str) -> int:
-    """Rows the partner's streams delivered in their last run (0 before the first): the biggest
-    start first, so the last to finish is a small one."""
-    latest = (select(StreamRun.stream, func.max(StreamRun.id).label("id"))
-              .where(StreamRun.partner == partner).group_by(StreamRun.stream).subquery())
+def _stream_jobs(partner: Partner) -> list[list[str] | None]:
+    """The partner's chosen streams, one job each; one job for the whole partner when its
+    connector cannot list them here (the worker then reports why)."""
+    try:
+        offered = partner.connector().streams(partner.config)
+    except WusheError:
+        return [None]
+    wanted = partner.spec.streams
+    return [[s.name] for s in offered if not wanted or s.name in wanted] or [None]
+
+
+def _last_fetched(engine: Engine, partners: list[str]) -> dict[tuple[str, str], int]:
+    """Rows each stream delivered in its last run (absent before the first): the biggest start
+    first, so the last to finish is a small one."""
+    latest = (select(func.max(StreamRun.id).label("id"))
+              .where(StreamRun.partner.in_(partners)).group_by(StreamRun.partner, StreamRun.stream).subquery())
     with engine.connect() as conn:
-        total = conn.execute(select(func.coalesce(func.sum(StreamRun.fetched), 0))
-                             .join(latest, StreamRun.id == latest.c.id)).scalar_one()
-    return int(total)
+        rows = conn.execute(select(StreamRun.partner, StreamRun.stream, StreamRun.fetched)
+                            .join(latest, StreamRun.id == latest.c.id))
+        return {(partner, stream): fetched for partner, stream, fetched in rows}
 
 
 def _forward(queue: Any, progress: Any) -> None:
@@ -91,8 +107,8 @@ def _start_worker(parent: int, queue: Any) -> None:
     crashpoints.crash_takes_parent()
 
 
-def _sync_partner(url: str, partners_file: str, name: str, run_id: str,
-                  since: dict[str, Any] | None) -> list[StreamReport]:
+def _sync_partner(url: str, partners_file: str, name: str, run_id: str, since: dict[str, Any] | None,
+                  streams: list[str] | None) -> list[StreamReport]:
     from wushe.config import load_partners
     from wushe.registry.db import make_engine
     from wushe.sync.engine import sync_partner
@@ -100,7 +116,7 @@ def _sync_partner(url: str, partners_file: str, name: str, run_id: str,
     partners = load_partners(partners_file)
     engine = make_engine(url)
     try:
-        return sync_partner(engine, partners.get(name), run_id, partners, since=since,
+        return sync_partner(engine, partners.get(name), run_id, partners, streams=streams, since=since,
                             progress=_progress_queue.put if _progress_queue is not None else None)
     finally:
         engine.dispose()
