@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 # below this many records to plan, starting worker processes (importing the library anew) costs more than it saves
 MIN_RECORDS = 50_000
-# a touched record brings about this many others into a delta's plan (its blocks' records and their clusters)
+# a touched record brings about this many others into a delta's plan (the candidates it is scored against,
+# and the clusters of those close to it)
 DELTA_REACH = 5
 
 

@@ -3,9 +3,11 @@
 Two entry points, both plain Python on the caller's connection and transaction:
 
 * :func:`resolve` after a batch write: given the keys ``write_source_records`` reported as touched,
-  it finds their candidates through the persistent blocking index, re-clusters only the records
-  involved (the touched ones, their candidates and the members of the golden records they belong
-  to) and rewrites only the golden records that changed. Its cost follows the delta.
+  it finds their candidates through the persistent blocking index, scores the touched records
+  against them (with their stored features), re-clusters only the records involved (the touched
+  ones, the candidates close enough to one of them to link or be reviewed, and the members of the
+  golden records either belongs to) and rewrites only the golden records that changed. Its cost
+  follows the delta.
 * :func:`resolve_all`, the cross-partner pass: every live record of a kind, with the match model
   re-learned from the whole registry.
 
