@@ -5,9 +5,9 @@ one process share one core, however many the machine has. Here each stream of ea
 synced by ``sync_partner`` in a worker process (a fresh interpreter opening the registry by its URL
 and the partners file by its path), up to ``settings.partner_processes`` at a time, the largest
 deliveries of the last run first: streams rather than whole partners, so one large partner does
-not leave the other processes idle at the end. Every batch is still its own transaction, so nothing about recovery changes; progress
-events come back through a queue, and a worker dies with the syncing process (a crash of either is
-a crash of the run, which a rerun repairs).
+not leave the other processes idle at the end. Every batch is still its own transaction, so nothing
+about recovery changes; progress events come back through a queue, and a worker dies with the
+syncing process (a crash of either is a crash of the run, which a rerun repairs).
 """
 
 from __future__ import annotations
@@ -53,13 +53,13 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                  initargs=(os.getpid(), queue)) as pool:
             url, path = engine_url(engine), str(partners.path)
-            jobs = [(p, pool.submit(_sync_partner, url, path, p.name, run_id, since, streams))
+            jobs = [(p, streams, pool.submit(_sync_partner, url, path, p.name, run_id, since, streams))
                     for p, streams in work]
-            for partner, job in jobs:
+            for partner, streams, job in jobs:
                 try:
                     job.result()
                 except BrokenProcessPool as exc:  # the system killed a worker (out of memory, say)
-                    failed_before_reading(engine, run_id, partner, "(process)",
+                    failed_before_reading(engine, run_id, partner, ", ".join(streams or ["(process)"]),
                                           f"partner {partner.name}: its sync process died ({exc})", progress)
     finally:
         if queue is not None and forwarder is not None:
