@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wushe.validation import checks
+from wushe.validation.column_values import types
 
 CELLS = st.one_of(st.none(), st.text(" \t\n\u3000ab", max_size=3), st.floats(allow_nan=True), st.integers(),
                   st.booleans(), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=1), st.integers(),
@@ -45,7 +46,7 @@ def test_date_parsing_agrees_value_by_value(values: list) -> None:
 
 @given(st.lists(CELLS, max_size=20))
 def test_exact_types(values: list) -> None:
-    found = checks.types(pd.Series(values, dtype=object).to_numpy())
+    found = types(pd.Series(values, dtype=object).to_numpy())
     assert found.tolist() == [type(v) for v in values]
     for kind in (dict, list, bool, str, dt.date):
         assert (found == kind).tolist() == [type(v) is kind for v in values]

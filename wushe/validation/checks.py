@@ -20,12 +20,10 @@ import numpy as np
 import pandas as pd
 
 from wushe.validation import identifier_arrays as arrays
-from wushe.validation.column_values import ColumnValues, types
+from wushe.validation.column_values import ColumnValues
 from wushe.validation.columns import UNKNOWN, UNKNOWN_FIELDS, Column, kind_columns
 
 Check = Callable[[ColumnValues], np.ndarray]
-
-__all__ = ["types"]  # re-exported: the exact-type pass lives with the column values
 
 
 class BatchScope:
@@ -184,7 +182,7 @@ def identifier_problems(values: ColumnValues, family: str) -> np.ndarray:
             problems[text] = FAMILIES[family](values.values[text])
         return problems
 
-    return values._cached(("problems", family), compute)
+    return values.cached(("problems", family), compute)
 
 
 @cache

@@ -64,7 +64,8 @@ class ColumnValues:
     def __len__(self) -> int:
         return len(self.values)
 
-    def _cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, the first time ``key`` is asked for; what it gave, every later time."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
@@ -80,8 +81,8 @@ class ColumnValues:
         """Which values are exactly of ``kind`` (a str or float subclass counts as one where the
         column is uniform)."""
         if self.uniform is not None:
-            return self._cached(("type", kind), lambda: np.full(len(self), kind is self.uniform))
-        return self._cached(("type", kind), lambda: np.asarray(self.kinds == kind, dtype=bool))
+            return self.cached(("type", kind), lambda: np.full(len(self), kind is self.uniform))
+        return self.cached(("type", kind), lambda: np.asarray(self.kinds == kind, dtype=bool))
 
     def take(self, mask: np.ndarray) -> ColumnValues:
         """The values where ``mask`` holds, keeping what is known of their types."""
@@ -100,12 +101,12 @@ class ColumnValues:
                 there[floats] = ~np.isnan(self.values[floats].astype(np.float64))
             return there
 
-        return self._cached("there", compute)
+        return self.cached("there", compute)
 
     @property
     def present(self) -> ColumnValues:
         """The cells that hold a value, as a subset (this column itself when every cell does)."""
-        return self._cached("present", lambda: self if self.there.all() else self.take(self.there))
+        return self.cached("present", lambda: self if self.there.all() else self.take(self.there))
 
     def filled(self) -> np.ndarray:
         """Not missing, not blank text, not an empty list or object (what a required field needs)."""
@@ -120,7 +121,7 @@ class ColumnValues:
                     filled[these] = _filled(self.values[these], kind)
             return filled
 
-        return self._cached("filled", compute)
+        return self.cached("filled", compute)
 
     def distinct(self, mask: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """``fn`` over the distinct values where ``mask`` holds (codes and dates repeat a lot),
@@ -135,7 +136,7 @@ class ColumnValues:
         values (objects without it give None, kept only with ``keep_missing``). A present cell that
         is not a list counts as one element of itself.
         """
-        return self._cached(("elements", key, keep_missing), lambda: self._spread(key, keep_missing))
+        return self.cached(("elements", key, keep_missing), lambda: self._spread(key, keep_missing))
 
     def _spread(self, key: str | None, keep_missing: bool) -> tuple[ColumnValues, np.ndarray]:
         rows = np.flatnonzero(self.there)
@@ -160,7 +161,7 @@ class ColumnValues:
     def numbers(self) -> np.ndarray:
         """The values as float64: numbers, and text that reads as one (as the contract's models
         accept); NaN for anything else, booleans included."""
-        return self._cached("numbers", self._numbers)
+        return self.cached("numbers", self._numbers)
 
     def _numbers(self) -> np.ndarray:
         out = np.full(len(self), np.nan)
@@ -177,7 +178,7 @@ class ColumnValues:
 
     def dates(self) -> np.ndarray:
         """Real calendar dates (datetime64) from ISO text (YYYY-MM-DD) or date objects; NaT otherwise."""
-        return self._cached("dates", self._dates)
+        return self.cached("dates", self._dates)
 
     def _dates(self) -> np.ndarray:
         out = np.full(len(self), np.datetime64("NaT"), dtype="datetime64[us]")
