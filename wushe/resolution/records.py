@@ -66,8 +66,8 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
     if live_only:
         query = query.where(HEAD.c.withdrawn_at.is_(None))
     rows: list[tuple[Any, ...]] = []
-    if ids is None:
-        for chunk in conn.execute(query).partitions(CHUNK * 20):
+    if ids is None:  # streamed: PostgreSQL would otherwise hand the whole kind over at once
+        for chunk in conn.execute(query.execution_options(yield_per=CHUNK * 20)).partitions():
             rows.extend(_decoded(kind, chunk))
     else:
         unique = sorted(set(int(i) for i in ids))
