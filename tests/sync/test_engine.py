@@ -223,3 +223,18 @@ def test_partners_synced_in_processes_give_the_registry_threads_give(registry, r
     assert run_sync(threads, load_partners(partners_file), notify=False).status == "succeeded"
     assert registry_digest(registry) == registry_digest(threads)
     threads.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_partners_file_naming_a_stream_the_partner_lacks_fails_that_partner(registry, partners_file,
+                                                                              processes) -> None:
+    text = partners_file.read_text(encoding="utf-8").replace(
+        "concurrency: 2", f"concurrency: 2\n  partner_processes: {processes}").replace(
+        "    title: 园岭爱心商家\n", "    title: 园岭爱心商家\n    streams: [merchants, volunteers]\n")
+    partners_file.write_text(text, encoding="utf-8")
+    report = run_sync(registry, load_partners(partners_file), notify=False)
+    [shops] = [s for s in report.streams if s.partner == "shops"]
+    assert (shops.stream, shops.status) == ("(setup)", "failed")
+    assert "has no stream volunteers" in shops.error
+    assert {s.partner for s in report.streams if s.status == "succeeded"} == {"estates"}

@@ -154,13 +154,7 @@ def sync_partner(
     deadline = time.monotonic() + partner.spec.timeout_seconds
     try:
         connector = partner.connector()
-        offered = connector.streams(partner.config)
-        wanted = streams or partner.spec.streams
-        chosen = [s for s in offered if not wanted or s.name in wanted]
-        unknown = sorted(set(wanted or ()) - {s.name for s in offered})
-        if unknown:
-            raise WusheError(f"partner {partner.name} has no stream {', '.join(unknown)} "
-                             f"(it offers {', '.join(s.name for s in offered)})")
+        chosen = chosen_streams(partner, connector, streams)
         result = connector.check(partner.config)
     except WusheError as exc:
         return [failed_before_reading(engine, run_id, partner, "(setup)", str(exc), progress)]
@@ -171,6 +165,18 @@ def sync_partner(
     return [sync_stream(engine, partner, connector, s, run_id, partners, since=since, deadline=deadline,
                         progress=progress, guard=guard)
             for s in chosen]
+
+
+def chosen_streams(partner: Partner, connector: Connector, streams: list[str] | None = None) -> list[Stream]:
+    """The streams to sync: those named (else those the partners file names, else every one the
+    connector offers); a name the connector does not offer is an error."""
+    offered = connector.streams(partner.config)
+    wanted = streams or partner.spec.streams
+    unknown = sorted(set(wanted or ()) - {s.name for s in offered})
+    if unknown:
+        raise WusheError(f"partner {partner.name} has no stream {', '.join(unknown)} "
+                         f"(it offers {', '.join(s.name for s in offered)})")
+    return [s for s in offered if not wanted or s.name in wanted]
 
 
 def failed_before_reading(engine: Engine, run_id: str, partner: Partner, stream: str, message: str,

@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -31,7 +32,19 @@ from wushe.sync import crashpoints
 from wushe.sync.report import StreamReport
 
 _DONE = None  # the end of the progress events
-_progress_queue: Any = None  # a worker's queue back to the syncing process
+
+
+@dataclass
+class _Worker:
+    """What a worker process keeps for all the jobs it runs: the registry, the partners file and
+    the queue back to the syncing process."""
+
+    engine: Engine
+    partners: Partners
+    progress: Any
+
+
+_worker: _Worker | None = None
 
 
 def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner], run_id: str, *,
@@ -51,10 +64,8 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
     workers = min(partners.settings.partner_processes, partners.settings.concurrency, len(work))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(os.getpid(), queue)) as pool:
-            url, path = engine_url(engine), str(partners.path)
-            jobs = [(p, streams, pool.submit(_sync_partner, url, path, p.name, run_id, since, streams))
-                    for p, streams in work]
+                                 initargs=(os.getpid(), engine_url(engine), str(partners.path), queue)) as pool:
+            jobs = [(p, streams, pool.submit(_sync_partner, p.name, run_id, since, streams)) for p, streams in work]
             for partner, streams, job in jobs:
                 try:
                     job.result()
@@ -68,14 +79,14 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
 
 
 def _stream_jobs(partner: Partner) -> list[list[str] | None]:
-    """The partner's chosen streams, one job each; one job for the whole partner when its
-    connector cannot list them here (the worker then reports why)."""
+    """The partner's chosen streams, one job each; one job for the whole partner when they cannot
+    be told here (the worker then reports why, as a sync in threads would)."""
+    from wushe.sync.engine import chosen_streams
+
     try:
-        offered = partner.connector().streams(partner.config)
+        return [[s.name] for s in chosen_streams(partner, partner.connector())] or [None]
     except WusheError:
         return [None]
-    wanted = partner.spec.streams
-    return [[s.name] for s in offered if not wanted or s.name in wanted] or [None]
 
 
 def _last_fetched(engine: Engine, partners: list[str]) -> dict[tuple[str, str], int]:
@@ -94,10 +105,13 @@ def _forward(queue: Any, progress: Any) -> None:
         progress(event)
 
 
-def _start_worker(parent: int, queue: Any) -> None:
-    """Tie the worker's life to the syncing process's, and route its progress events home."""
-    global _progress_queue
-    _progress_queue = queue
+def _start_worker(parent: int, url: str, partners_file: str, queue: Any) -> None:
+    """Tie the worker's life to the syncing process's, open the registry and the partners file
+    once for every job it will run, and route its progress events home."""
+    from wushe.config import load_partners
+    from wushe.registry.db import make_engine
+
+    global _worker
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -105,18 +119,14 @@ def _start_worker(parent: int, queue: Any) -> None:
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
     crashpoints.crash_takes_parent()
+    _worker = _Worker(make_engine(url), load_partners(partners_file), queue.put if queue is not None else None)
 
 
-def _sync_partner(url: str, partners_file: str, name: str, run_id: str, since: dict[str, Any] | None,
+def _sync_partner(name: str, run_id: str, since: dict[str, Any] | None,
                   streams: list[str] | None) -> list[StreamReport]:
-    from wushe.config import load_partners
-    from wushe.registry.db import make_engine
     from wushe.sync.engine import sync_partner
 
-    partners = load_partners(partners_file)
-    engine = make_engine(url)
-    try:
-        return sync_partner(engine, partners.get(name), run_id, partners, streams=streams, since=since,
-                            progress=_progress_queue.put if _progress_queue is not None else None)
-    finally:
-        engine.dispose()
+    assert _worker is not None, "runs in a worker started by sync_in_processes"
+    partners = _worker.partners
+    return sync_partner(_worker.engine, partners.get(name), run_id, partners, streams=streams, since=since,
+                        progress=_worker.progress)
