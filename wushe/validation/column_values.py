@@ -140,8 +140,8 @@ class ColumnValues:
 
     def _spread(self, key: str | None, keep_missing: bool) -> tuple[ColumnValues, np.ndarray]:
         rows = np.flatnonzero(self.there)
-        lists = self.of_type(list)[rows]
-        cells = self.values[rows]
+        lists = self.present.of_type(list)
+        cells = self.present.values
         sizes = np.ones(len(rows), dtype=np.int64)
         sizes[lists] = _length(cells[lists]).astype(np.int64)
         if not lists.all():  # a lone value is an element of itself
