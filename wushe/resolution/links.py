@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import orjson
 from sqlalchemy import Connection, bindparam, delete, select, update
 
-from wushe.registry.bulk import Cells, insert_rows
+from wushe.registry.bulk import insert_rows
 from wushe.registry.models import GoldenLink
 from wushe.resolution import blocking, store
 from wushe.resolution.features import org_sound
@@ -48,18 +48,25 @@ def _ref_at(payload: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | 
 
 @dataclass
 class References:
-    """The references a pass's records make to other kinds: read from their payloads while the
-    pass is planned, resolved to golden ids and stored when it is written (:func:`store_references`)."""
+    """The references a pass's records make to other kinds: read from their payloads, and looked up
+    as far as the registry already allows, while the pass is planned; resolved to golden ids and
+    stored when it is written (:func:`store_references`).
+
+    A referenced record named by its partner's id is found while planning (source records are not
+    changed by resolution); the golden record it belongs to, and the organisations a credit code or
+    name points at, are known only once the kinds before it are written."""
 
     kind: str
     rids: list[int]  # every record of the pass: their stored links are replaced
-    wanted: list[tuple[int, str, str, str, dict[str, Any], str]]  # (rid, role, golden id, target kind, ref, partner)
+    # (rid, role, golden id, target kind, ref as canonical JSON, referenced record's id or None,
+    #  its blocking-index key text or "")
+    wanted: list[tuple[int, str, str, str, str, int | None, str]]
 
 
-def references(kind: str, src: SourceFrame, golden_of: dict[int, str]) -> References:
+def references(conn: Connection, kind: str, src: SourceFrame, golden_of: dict[int, str]) -> References:
     """The references of these records (those linked to a golden record), in the table's key order."""
     rids = src.frame["rid"].tolist()
-    wanted = []
+    found = []
     if kind in REFERENCES:
         for rid, partner, payload in zip(rids, src.frame["partner"].tolist(), src.iter_payloads()):
             gid = golden_of.get(rid)
@@ -68,9 +75,36 @@ def references(kind: str, src: SourceFrame, golden_of: dict[int, str]) -> Refere
             for role, path, target in REFERENCES[kind]:
                 ref = _ref_at(payload, path)
                 if ref is not None:
-                    wanted.append((rid, role, gid, target, ref, partner))
-    wanted.sort(key=itemgetter(0, 1))  # appended to the table, not spread over its pages
+                    found.append((rid, role, gid, target, ref, partner))
+    found.sort(key=itemgetter(0, 1))  # appended to the table, not spread over its pages
+    by_id = record_ids(conn, {_named(ref, target, partner) for *_x, target, ref, partner in found if ref.get("source_id")})
+    dumps, canonical = orjson.dumps, orjson.OPT_SORT_KEYS
+    key_texts: dict[tuple[Any, Any], str] = {}  # many records name the same organisation
+    wanted = []
+    for rid, role, gid, target, ref, partner in found:
+        text = ""
+        if target == "organization":
+            named = (ref.get("credit_code"), ref.get("name"))
+            text = key_texts.get(named) or key_texts.setdefault(named, _key_text(*named))
+        wanted.append((rid, role, gid, target, dumps(ref, option=canonical).decode(),
+                       by_id.get(_named(ref, target, partner)) if ref.get("source_id") else None, text))
     return References(kind, rids, wanted)
+
+
+def _named(ref: dict[str, Any], target: str, partner: str) -> tuple[str, str, str]:
+    """The (partner, kind, source id) a reference names (the referring record's partner by default)."""
+    return (ref.get("partner") or partner, target, str(ref["source_id"]))
+
+
+def _key_text(credit_code: Any, name: Any) -> str:
+    """The organisation blocking-index key a reference is looked up under: its credit code, else
+    its name; "" for none."""
+    code = clean_credit_code(credit_code)
+    if code:
+        return "o:cc:" + code
+    if name:
+        return blocking.name_key_text("organization", org_sound(org_name_parts(fold(name))))
+    return ""
 
 
 def store_references(conn: Connection, refs: References) -> None:
@@ -78,31 +112,25 @@ def store_references(conn: Connection, refs: References) -> None:
     record whose links come out as stored keeps them as they are)."""
     if refs.kind not in REFERENCES or not refs.rids:
         return
-    targets = _resolve_refs(conn, [(t, ref, partner) for _r, _role, _g, t, ref, partner in refs.wanted])
+    targets = _resolve_refs(conn, refs.wanted)
     rows = [(rid, role, gid, target, method, ref)
-            for (rid, role, gid, _t, ref, _p), (target, method) in zip(refs.wanted, targets)]
-    wanted: dict[int, set[tuple[Any, ...]]] = {}
-    for row in rows:
-        wanted.setdefault(row[0], set()).add(_comparable(row))
+            for (rid, role, gid, _t, ref, _r, _k), (target, method) in zip(refs.wanted, targets)]
     stored = _stored(conn, refs.rids)
-    changed = {rid for rid in set(wanted) | set(stored) if wanted.get(rid) != stored.get(rid)}
-    stale = sorted(changed & set(stored))
-    for start in range(0, len(stale), CHUNK):
-        conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(stale[start : start + CHUNK])))
-    cells = Cells(conn.dialect.name)
-    insert_rows(conn, LINKS, COLUMNS, (
-        (rid, role, gid, target, method, cells.json(ref)) for rid, role, gid, target, method, ref in rows
-        if rid in changed
-    ))
-
-
-def _comparable(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A link row with its reference as canonical JSON (a database may store JSON in a form of its own)."""
-    return (*row[1:5], orjson.dumps(row[5], option=orjson.OPT_SORT_KEYS))
+    if stored:
+        wanted: dict[int, set[tuple[Any, ...]]] = {}
+        for row in rows:
+            wanted.setdefault(row[0], set()).add(row[1:])
+        changed = {rid for rid in set(wanted) | set(stored) if wanted.get(rid) != stored.get(rid)}
+        stale = sorted(changed & set(stored))
+        for start in range(0, len(stale), CHUNK):
+            conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(stale[start : start + CHUNK])))
+        rows = [row for row in rows if row[0] in changed]
+    insert_rows(conn, LINKS, COLUMNS, rows)
 
 
 def _stored(conn: Connection, rids: list[int]) -> dict[int, set[tuple[Any, ...]]]:
-    """The stored links of these records, comparable with :func:`_comparable`."""
+    """The stored links of these records, by record: (role, golden id, target id, method, ref as
+    canonical JSON), as :func:`store_references` builds them."""
     found: dict[int, set[tuple[Any, ...]]] = {}
     if conn.execute(select(LINKS.c.source_record_id).limit(1)).first() is None:
         return found
@@ -110,40 +138,29 @@ def _stored(conn: Connection, rids: list[int]) -> dict[int, set[tuple[Any, ...]]
     for start in range(0, len(wanted), CHUNK):
         query = select(LINKS.c.source_record_id, LINKS.c.role, LINKS.c.golden_id, LINKS.c.target_id, LINKS.c.method,
                        LINKS.c.ref).where(LINKS.c.source_record_id.in_(wanted[start : start + CHUNK]))
-        for row in conn.execute(query):
-            found.setdefault(row[0], set()).add(_comparable(tuple(row)))
+        for rid, *rest, ref in conn.execute(query):  # a database may store JSON in a form of its own
+            found.setdefault(rid, set()).add((*rest, orjson.dumps(ref, option=orjson.OPT_SORT_KEYS).decode()))
     return found
 
 
-def _resolve_refs(conn: Connection, refs: list[tuple[str, dict[str, Any], str]]) -> list[tuple[str | None, str]]:
-    """(golden id or None, how it was found) per (target kind, ref, referring partner)."""
-    by_id = record_ids(conn, [(r.get("partner") or p, t, str(r["source_id"])) for t, r, p in refs if r.get("source_id")])
-    texts: dict[int, str] = {}
-    for n, (target, ref, _p) in enumerate(refs):
-        if target != "organization":
-            continue
-        code = clean_credit_code(ref.get("credit_code"))
-        if code:
-            texts[n] = "o:cc:" + code
-        elif ref.get("name"):
-            texts[n] = blocking.name_key_text("organization", org_sound(org_name_parts(fold(ref["name"]))))
+def _resolve_refs(conn: Connection, wanted: list[tuple[int, str, str, str, str, int | None, str]]
+                  ) -> list[tuple[str | None, str]]:
+    """(golden id or None, how it was found) per reference of :class:`References`: by the
+    referenced record's golden record, else by the one golden organisation its key points at."""
+    texts = sorted({text for *_x, text in wanted if text})
     found: dict[str, list[int]] = {}
     if texts:
-        wanted = sorted(set(texts.values()))
-        hashes = blocking.hash_keys(wanted)
+        hashes = blocking.hash_keys(texts)
         index = blocking.BlockIndex.load(conn, "organization", hashes)
-        found = {t: r.tolist() for t, r in zip(wanted, index.lookup(hashes))}
-    all_rids = set(by_id.values()) | {rid for rids in found.values() for rid in rids}
-    golden = store.previous_goldens(conn, sorted(all_rids))
+        found = {t: r.tolist() for t, r in zip(texts, index.lookup(hashes))}
+    named = {rid for *_x, rid, _t in wanted if rid is not None}
+    golden = store.previous_goldens(conn, sorted(named | {rid for rids in found.values() for rid in rids}))
     out: list[tuple[str | None, str]] = []
-    for n, (target, ref, partner) in enumerate(refs):
-        if ref.get("source_id"):
-            rid = by_id.get((ref.get("partner") or partner, target, str(ref["source_id"])))
-            if rid is not None and rid in golden:
-                out.append((golden[rid], "source_id"))
-                continue
-        text = texts.get(n)
-        candidates = {golden[r] for r in found.get(text, []) if r in golden} if text else set()
+    for *_x, rid, text in wanted:
+        if rid is not None and rid in golden:
+            out.append((golden[rid], "source_id"))
+            continue
+        candidates = {golden[r] for r in found.get(text, ()) if r in golden} if text else set()
         if len(candidates) == 1:
             out.append((candidates.pop(), "credit_code" if text.startswith("o:cc:") else "name"))
         else:
@@ -171,7 +188,7 @@ def _relink(conn: Connection, targets: Iterable[str]) -> None:
         return
     for kind, ids in kinds_of(conn, rids).items():
         src = load_records(conn, kind, ids)
-        store_references(conn, references(kind, src, store.previous_goldens(conn, src.frame["rid"].tolist())))
+        store_references(conn, references(conn, kind, src, store.previous_goldens(conn, src.frame["rid"].tolist())))
 
 
 def links_of(conn: Connection, golden_id: str) -> list[dict[str, Any]]:

@@ -191,7 +191,7 @@ def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: Re
     golden_of.update((rid, gid) for rid, gid, *_rest in out.xrefs)
     report.seconds = time.perf_counter() - started
     return KindPlan(kind, report, out, scope.states, scope.previous, scope.index, scope.index_parts, learned,
-                    _reviews(kind, src, pairs, unsure, probability, explainer), links.references(kind, src, golden_of),
+                    _reviews(kind, src, pairs, unsure, probability, explainer), links.references(conn, kind, src, golden_of),
                     stored_features.encoded(kind, *scope.computed))
 
 
@@ -396,9 +396,14 @@ def _compare(kind: str, feats: pd.DataFrame, pairs: np.ndarray, idf: BigramIdf |
     return compare_identity(feats, pairs)
 
 
-def _override_pairs(src: SourceFrame, kind: str, overrides: list[OverrideRule]) -> dict[str, np.ndarray]:
+def _source_keys(src: SourceFrame) -> list[str]:
+    """The source key (``partner/kind/source_id``) of each record, row-aligned."""
+    return [source_key(p, src.kind, s) for p, s in zip(src.frame["partner"].tolist(), src.frame["source_id"].tolist())]
+
+
+def _override_pairs(src: SourceFrame, overrides: list[OverrideRule]) -> dict[str, np.ndarray]:
     """Stewards' decisions as position pairs (always, never) and isolated positions (split)."""
-    position = {source_key(p, kind, s): i for i, (p, s) in enumerate(zip(src.frame["partner"], src.frame["source_id"]))}
+    position = {key: i for i, key in enumerate(_source_keys(src))} if overrides else {}
     found: dict[str, list] = {"always_link": [], "never_link": [], "split": []}
     for rule in overrides:
         a = position.get(rule.left)
@@ -418,7 +423,7 @@ def _override_pairs(src: SourceFrame, kind: str, overrides: list[OverrideRule]) 
 def _pairs(src: SourceFrame, kind: str, keys: pd.DataFrame, overrides: list[OverrideRule]) -> np.ndarray:
     """Candidate pairs from blocking, plus every pair a steward said to link."""
     pairs = blocking.candidate_pairs(keys)
-    steward = _override_pairs(src, kind, overrides)["always_link"]
+    steward = _override_pairs(src, overrides)["always_link"]
     if len(steward):
         n = max(len(src), 1)
         codes = np.unique(np.concatenate([pairs[:, 0] * n + pairs[:, 1], steward[:, 0] * n + steward[:, 1]]))
@@ -459,7 +464,7 @@ def _cluster(kind: str, src: SourceFrame, feats: pd.DataFrame, pairs: np.ndarray
              probability: np.ndarray, overrides: list[OverrideRule], config: ResolutionConfig
              ) -> tuple[np.ndarray, np.ndarray]:
     n = len(src)
-    steward = _override_pairs(src, kind, overrides)
+    steward = _override_pairs(src, overrides)
     forced = _pair_mask(pairs, steward["always_link"], n)
     never = steward["never_link"]
     if len(steward["split"]):
@@ -495,7 +500,7 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
                   config: ResolutionConfig) -> store.GoldenWrite:
     frame = src.frame
     rid = frame["rid"].to_numpy()
-    keys = [source_key(p, kind, s) for p, s in zip(frame["partner"], frame["source_id"])]
+    keys = _source_keys(src)
     order = np.argsort(labels, kind="stable")
     bounds = [0, *(np.flatnonzero(np.diff(labels[order])) + 1).tolist(), len(order)]
     ordered = order.tolist()
@@ -561,8 +566,7 @@ def _reviews(kind: str, src: SourceFrame, pairs: np.ndarray, unsure: np.ndarray,
     """The stewards' queue items for the unsure pairs: (left key, right key, score, explanation)."""
     if len(unsure) == 0:
         return []
-    frame = src.frame
-    keys = [source_key(p, kind, s) for p, s in zip(frame["partner"], frame["source_id"])]
+    keys = _source_keys(src)
     items = []
     for edge in unsure.tolist():
         a, b = sorted((keys[pairs[edge, 0]], keys[pairs[edge, 1]]))

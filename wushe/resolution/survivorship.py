@@ -53,6 +53,7 @@ class Survivor:
         self.tiebreak = np.lexsort((frame["source_id"].to_numpy(dtype=object).astype(str),
                                     frame["partner"].to_numpy(dtype=object).astype(str))).argsort()
         self._ranks: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[int], dict[str, list[Any]]]] = {}
+        self._fields: dict[str, tuple[list[int], list[tuple[list[Any], str]]]] = {}
 
     def _priority(self, roles: tuple[str, ...]) -> np.ndarray:
         rank = {}
@@ -92,13 +93,21 @@ class Survivor:
     def _choose(self, field_name: str, candidates: list[int]) -> tuple[int, str]:
         if len(candidates) == 1:
             return candidates[0], ONLY
-        rule = self.config.survivorship.rule(self.src.kind, field_name)
-        order = tuple(c for c in rule.order if c != "priority" or rule.priority)
-        rank, columns = self._ranking(order, rule.priority)
+        rank, criteria = self._field_ranking(field_name)
         first, second = sorted(candidates, key=rank.__getitem__)[:2]
-        for criterion in order:
-            values = columns[criterion]
+        for values, label in criteria:
             if values[first] != values[second]:
-                label = f"priority:{'>'.join(rule.priority)}" if criterion == "priority" else criterion
                 return first, label
         return first, TIEBREAK
+
+    def _field_ranking(self, field_name: str) -> tuple[list[int], list[tuple[list[Any], str]]]:
+        """A field's ranking of every record, and its criteria's values with the rule each is
+        recorded as; looked up once per field, not once per cluster."""
+        found = self._fields.get(field_name)
+        if found is None:
+            rule = self.config.survivorship.rule(self.src.kind, field_name)
+            order = tuple(c for c in rule.order if c != "priority" or rule.priority)
+            rank, columns = self._ranking(order, rule.priority)
+            found = self._fields[field_name] = (rank, [
+                (columns[c], f"priority:{'>'.join(rule.priority)}" if c == "priority" else c) for c in order])
+        return found
