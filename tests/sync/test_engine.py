@@ -238,3 +238,43 @@ def test_a_partners_file_naming_a_stream_the_partner_lacks_fails_that_partner(re
     assert (shops.stream, shops.status) == ("(setup)", "failed")
     assert "has no stream volunteers" in shops.error
     assert {s.partner for s in report.streams if s.status == "succeeded"} == {"estates"}
+
+
+def test_a_stream_is_read_with_the_cyclic_collector_paused_and_its_cycles_freed_batch_by_batch(
+        registry, partners_file) -> None:
+    import gc
+    import weakref
+
+    from wushe.sync.engine import sync_stream
+
+    partners = load_partners(partners_file)
+    shops = partners.select(["shops"])[0]
+    connector = shops.connector()
+    stream = connector.streams(shops.config)[0]
+    seen: list[tuple[bool, bool]] = []  # per batch: collector on?, previous batch's cycle still alive?
+
+    class Node:
+        pass
+
+    class LeavingCycles:
+        def read(self, config, stream, state):
+            previous = None
+            for batch in connector.read(config, stream, state):
+                node = Node()
+                node.me = node  # garbage only the cyclic collector can free
+                seen.append((gc.isenabled(), previous is not None and previous() is not None))
+                previous = weakref.ref(node)
+                del node
+                yield batch
+
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        report = sync_stream(registry, shops, LeavingCycles(), stream, runs.start_run(registry, "test"), partners)
+        assert gc.isenabled()
+    finally:
+        if not was_enabled:
+            gc.disable()
+    assert report.status == "succeeded" and report.fetched == 20
+    assert len(seen) == 3  # batches of 7
+    assert seen == [(False, False)] * 3

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from wushe.config import Partner, Partners
 from wushe.connector import Batch, Connector, Stream
 from wushe.errors import ConnectorError, WusheError
+from wushe.gcpause import cyclic_gc_paused
 from wushe.memory import release_freed_memory
 from wushe.registry.db import refresh_statistics, shareable, write_transaction
 from wushe.registry.sources import keep_seen, mark_seen, sort_unchanged, withdraw_unseen, write_source_records
@@ -82,17 +83,24 @@ def sync_stream(
     status, error, transient = "succeeded", None, False
     guard = guard or nullcontext
     try:
-        for batch in connector.read(partner.config, stream, state):
-            crash_point("batch-read")
-            with guard():
-                _commit_batch(engine, partner, stream, run_id, stream_run, check, batch)
-            crash_point("batch-committed")
-            fetched += len(batch)
-            if progress:
-                progress(Progress(partner.name, stream.name, fetched, "running"))
-            if deadline is not None and time.monotonic() > deadline:
-                raise SyncTimeout(f"partner {partner.name}, stream {stream.name}: stopped after "
-                                  f"{partner.spec.timeout_seconds:g} s (timeout_seconds); {fetched:,} rows committed")
+        # Mapping and validating a batch allocate a container or more per cell, and a batch is held
+        # whole until it is committed: the cyclic collector would pass over the growing batch again
+        # and again (at 190,000 merchant rows, 6 of the stream's 15 CPU seconds). Reference counting
+        # frees what a batch leaves; any cycles it left are collected after it, young ones only.
+        with cyclic_gc_paused():
+            for batch in connector.read(partner.config, stream, state):
+                crash_point("batch-read")
+                with guard():
+                    _commit_batch(engine, partner, stream, run_id, stream_run, check, batch)
+                crash_point("batch-committed")
+                fetched += len(batch)
+                del batch
+                gc.collect(1)
+                if progress:
+                    progress(Progress(partner.name, stream.name, fetched, "running"))
+                if deadline is not None and time.monotonic() > deadline:
+                    raise SyncTimeout(f"partner {partner.name}, stream {stream.name}: stopped after "
+                                      f"{partner.spec.timeout_seconds:g} s (timeout_seconds); {fetched:,} rows committed")
         with guard(), write_transaction(engine) as conn:
             check.finish(conn)  # the volume gate, before anything is withdrawn
             if stream.full_export:
