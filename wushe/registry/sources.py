@@ -18,22 +18,21 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import orjson
-from sqlalchemy import JSON, Connection, any_, bindparam, func, insert, literal, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, bindparam, insert, literal, select, update
 
 from wushe.contract import Record
 from wushe.gcpause import cyclic_gc_paused
 from wushe.privacy import protect_payload
 from wushe.registry.bulk import Cells, insert_columns
 from wushe.registry.models import QUARANTINE_ACTIVE, QuarantineItem, SourceRecord, SourceVersion
+from wushe.registry.sets import one_of
 
 HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
 QUARANTINE = QuarantineItem.__table__
-CHUNK = 500  # keys per IN (...) lookup; well under every backend's bound-parameter limit
 # a new row's own columns, as the loop collects them; _insert_new adds the batch's time and constants
 NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at", "withdrawn_at")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
@@ -135,37 +134,19 @@ def sort_unchanged(conn: Connection, records: Sequence[Record]) -> Sorted:
 
 def _questioned(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> set[str]:
     """Which of these source ids have a quarantine item still open or flagged."""
-    found: set[str] = set()
-    for chunk in _chunks(ids):
-        found.update(conn.scalars(select(QUARANTINE.c.source_id).where(
-            QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status.in_(QUARANTINE_ACTIVE),
-            QUARANTINE.c.source_id.in_(chunk))))
-    return found
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-_HEAD_COLUMNS = (HEAD.c.id, HEAD.c.source_id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.withdrawn_at, HEAD.c.stream)
-_OF_PARTNER_KIND = (HEAD.c.partner == bindparam("partner"), HEAD.c.kind == bindparam("kind"))
-# A whole batch's ids in one parameter, so one statement probes the index for all of them (chunks
-# of bound parameters cost twenty statements a batch, and on PostgreSQL twenty round trips).
-_HEADS_BY_ID = {
-    "sqlite": select(*_HEAD_COLUMNS).where(*_OF_PARTNER_KIND, HEAD.c.source_id.in_(
-        select(func.json_each(bindparam("ids", type_=JSON)).table_valued("value")))),
-    "postgresql": select(*_HEAD_COLUMNS).where(*_OF_PARTNER_KIND, HEAD.c.source_id == any_(
-        bindparam("ids", type_=ARRAY(HEAD.c.source_id.type)))),
-}
+    return set(conn.scalars(select(QUARANTINE.c.source_id).where(
+        QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status.in_(QUARANTINE_ACTIVE),
+        one_of(conn, QUARANTINE.c.source_id, ids))))
 
 
 def existing_heads(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> dict[str, Head]:
-    """The stored rows for these source ids of one partner and kind."""
-    params = {"partner": partner, "kind": kind, "ids": list(ids)}
+    """The stored rows for these source ids of one partner and kind (a whole batch's ids in one
+    statement: see ``wushe.registry.sets``)."""
+    query = select(HEAD.c.id, HEAD.c.source_id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.withdrawn_at,
+                   HEAD.c.stream).where(HEAD.c.partner == partner, HEAD.c.kind == kind,
+                                        one_of(conn, HEAD.c.source_id, ids))
     return {source_id: Head(row_id, version, digest, withdrawn is not None, stream)
-            for row_id, source_id, version, digest, withdrawn, stream in
-            conn.execute(_HEADS_BY_ID[conn.dialect.name], params)}
+            for row_id, source_id, version, digest, withdrawn, stream in conn.execute(query)}
 
 
 def write_source_records(
@@ -261,8 +242,8 @@ def mark_seen(conn: Connection, row_ids: Sequence[int], *, stream: str | None = 
     """These stored rows arrived again unchanged: only their ``last_seen_at`` moves."""
     values = {"last_seen_at": now or datetime.now(timezone.utc), "last_run_id": run_id,
               **({"stream": stream} if stream else {})}
-    for chunk in _chunks(row_ids):
-        conn.execute(update(HEAD).where(HEAD.c.id.in_(chunk)).values(values))
+    if len(row_ids):
+        conn.execute(update(HEAD).where(one_of(conn, HEAD.c.id, row_ids)).values(values))
 
 
 def _as_datetime(value: datetime | str | None) -> datetime | None:
@@ -271,13 +252,13 @@ def _as_datetime(value: datetime | str | None) -> datetime | None:
 
 def _keep_current_versions(conn: Connection, ids: Sequence[int], now: datetime) -> None:
     """Copy these rows' current content into the history before it is replaced."""
-    superseded = literal(now, HISTORY.c.superseded_at.type)
-    for chunk in _chunks(ids):
-        current = select(
-            HEAD.c.id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.deleted, HEAD.c.payload, HEAD.c.source_updated_at,
-            HEAD.c.fetched_at, HEAD.c.changed_at, superseded, HEAD.c.last_run_id,
-        ).where(HEAD.c.id.in_(chunk))
-        conn.execute(insert(HISTORY).from_select(HISTORY_COLUMNS, current))
+    if not len(ids):
+        return
+    current = select(
+        HEAD.c.id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.deleted, HEAD.c.payload, HEAD.c.source_updated_at,
+        HEAD.c.fetched_at, HEAD.c.changed_at, literal(now, HISTORY.c.superseded_at.type), HEAD.c.last_run_id,
+    ).where(one_of(conn, HEAD.c.id, ids))
+    conn.execute(insert(HISTORY).from_select(HISTORY_COLUMNS, current))
 
 
 def keep_seen(conn: Connection, partner: str, kind: str, source_ids: Sequence[str], *, run_id: str | None = None,
@@ -285,8 +266,9 @@ def keep_seen(conn: Connection, partner: str, kind: str, source_ids: Sequence[st
     """These records arrived but could not be taken (quarantined, unreadable): their last good
     version stays live, so a full export's withdrawal must not count them as gone."""
     now = now or datetime.now(timezone.utc)
-    for chunk in _chunks(list(source_ids)):
-        conn.execute(update(HEAD).where(HEAD.c.partner == partner, HEAD.c.kind == kind, HEAD.c.source_id.in_(chunk),
+    if len(source_ids):
+        conn.execute(update(HEAD).where(HEAD.c.partner == partner, HEAD.c.kind == kind,
+                                        one_of(conn, HEAD.c.source_id, source_ids),
                                         HEAD.c.withdrawn_at.is_(None)).values(last_seen_at=now, last_run_id=run_id))
 
 

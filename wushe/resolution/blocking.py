@@ -17,11 +17,11 @@ from sqlalchemy import Connection, delete, select
 
 from wushe.registry.bulk import insert_rows
 from wushe.registry.models import MatchBlock
+from wushe.registry.sets import one_of
 
 BLOCKS = MatchBlock.__table__
 HASH_KEY = "wushe-block-2026"  # 16 bytes: the SipHash seed; changing it invalidates every stored key
 MAX_BLOCK = 60  # a key shared by more records than this says too little to compare them all
-CHUNK = 500
 
 
 def hash_keys(values: Sequence[str]) -> np.ndarray:
@@ -180,12 +180,9 @@ class BlockIndex:
         of a few keys then reads a few partitions, not the whole index)."""
         query = select(BLOCKS.c.part, BLOCKS.c["keys"], BLOCKS.c.rids).where(BLOCKS.c.kind == kind)
         rows: list[tuple[int, bytes, bytes]] = []
-        if keys is None:
-            rows = list(conn.execute(query))
-        else:
-            wanted = np.unique(_part_of(keys)).tolist()
-            for start in range(0, len(wanted), CHUNK):
-                rows.extend(conn.execute(query.where(BLOCKS.c.part.in_(wanted[start : start + CHUNK]))))
+        if keys is not None:
+            query = query.where(one_of(conn, BLOCKS.c.part, np.unique(_part_of(keys)).tolist()))
+        rows = list(conn.execute(query))
         rows.sort(key=lambda row: _rank(row[0]))
         found = [np.frombuffer(k, dtype="<i8") for _, k, _ in rows]
         rids = [np.frombuffer(r, dtype="<i8") for _, _, r in rows]
@@ -240,10 +237,8 @@ class BlockIndex:
             conn.execute(delete(BLOCKS).where(where))
             parts = np.arange(1 << PART_BITS)
             self.relabel = False
-        else:
-            wanted = parts.tolist()
-            for start in range(0, len(wanted), CHUNK):
-                conn.execute(delete(BLOCKS).where(where, BLOCKS.c.part.in_(wanted[start : start + CHUNK])))
+        elif len(parts):
+            conn.execute(delete(BLOCKS).where(where, one_of(conn, BLOCKS.c.part, parts.tolist())))
         owner = _rank(_part_of(self.keys))  # ascending along the (signed) sorted keys
         bounds = np.searchsorted(owner, _rank(parts), "left"), np.searchsorted(owner, _rank(parts), "right")
         rows = [

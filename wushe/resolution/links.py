@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 
 from wushe.registry.bulk import insert_rows
 from wushe.registry.models import GoldenLink
+from wushe.registry.sets import one_of
 from wushe.resolution import blocking, store
 from wushe.resolution.features import org_sound
 from wushe.resolution.identifiers import clean_credit_code
@@ -26,7 +27,6 @@ from wushe.resolution.records import SourceFrame, kinds_of, load_records, record
 
 LINKS = GoldenLink.__table__
 COLUMNS = ("source_record_id", "role", "golden_id", "target_id", "method", "ref")
-CHUNK = 500
 
 # kind -> (role, path to the Ref in the payload, target kind)
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
@@ -77,7 +77,8 @@ def references(conn: Connection, kind: str, src: SourceFrame, golden_of: dict[in
                 if ref is not None:
                     found.append((rid, role, gid, target, ref, partner))
     found.sort(key=itemgetter(0, 1))  # appended to the table, not spread over its pages
-    by_id = record_ids(conn, {_named(ref, target, partner) for *_x, target, ref, partner in found if ref.get("source_id")})
+    by_id = record_ids(conn, {_named(ref, target, partner)
+                              for *_x, target, ref, partner in found if ref.get("source_id")})
     dumps, canonical = orjson.dumps, orjson.OPT_SORT_KEYS
     key_texts: dict[tuple[Any, Any], str] = {}  # many records name the same organisation
     wanted = []
@@ -122,8 +123,8 @@ def store_references(conn: Connection, refs: References) -> None:
             wanted.setdefault(row[0], set()).add(row[1:])
         changed = {rid for rid in set(wanted) | set(stored) if wanted.get(rid) != stored.get(rid)}
         stale = sorted(changed & set(stored))
-        for start in range(0, len(stale), CHUNK):
-            conn.execute(delete(LINKS).where(LINKS.c.source_record_id.in_(stale[start : start + CHUNK])))
+        if stale:
+            conn.execute(delete(LINKS).where(one_of(conn, LINKS.c.source_record_id, stale)))
         rows = [row for row in rows if row[0] in changed]
     insert_rows(conn, LINKS, COLUMNS, rows)
 
@@ -134,12 +135,10 @@ def _stored(conn: Connection, rids: list[int]) -> dict[int, set[tuple[Any, ...]]
     found: dict[int, set[tuple[Any, ...]]] = {}
     if conn.execute(select(LINKS.c.source_record_id).limit(1)).first() is None:
         return found
-    wanted = sorted(rids)
-    for start in range(0, len(wanted), CHUNK):
-        query = select(LINKS.c.source_record_id, LINKS.c.role, LINKS.c.golden_id, LINKS.c.target_id, LINKS.c.method,
-                       LINKS.c.ref).where(LINKS.c.source_record_id.in_(wanted[start : start + CHUNK]))
-        for rid, *rest, ref in conn.execute(query):  # a database may store JSON in a form of its own
-            found.setdefault(rid, set()).add((*rest, orjson.dumps(ref, option=orjson.OPT_SORT_KEYS).decode()))
+    query = select(LINKS.c.source_record_id, LINKS.c.role, LINKS.c.golden_id, LINKS.c.target_id, LINKS.c.method,
+                   LINKS.c.ref).where(one_of(conn, LINKS.c.source_record_id, sorted(rids)))
+    for rid, *rest, ref in conn.execute(query):  # a database may store JSON in a form of its own
+        found.setdefault(rid, set()).add((*rest, orjson.dumps(ref, option=orjson.OPT_SORT_KEYS).decode()))
     return found
 
 
@@ -179,11 +178,8 @@ def follow_successors(conn: Connection, retired: dict[str, list[str]]) -> None:
 
 
 def _relink(conn: Connection, targets: Iterable[str]) -> None:
-    rids: list[int] = []
-    wanted = sorted(targets)
-    for start in range(0, len(wanted), CHUNK):
-        query = select(LINKS.c.source_record_id).where(LINKS.c.target_id.in_(wanted[start : start + CHUNK]))
-        rids.extend(conn.execute(query).scalars())
+    rids = list(conn.execute(select(LINKS.c.source_record_id).where(one_of(conn, LINKS.c.target_id, sorted(targets))))
+                .scalars())
     if not rids:
         return
     for kind, ids in kinds_of(conn, rids).items():
@@ -200,13 +196,11 @@ def links_of(conn: Connection, golden_id: str) -> list[dict[str, Any]]:
 def golden_targets(conn: Connection, golden_ids: list[str]) -> dict[str, dict[str, list[str]]]:
     """golden id -> role -> linked golden ids (for exports)."""
     out: dict[str, dict[str, list[str]]] = {}
-    for start in range(0, len(golden_ids), CHUNK):
-        chunk = golden_ids[start : start + CHUNK]
-        query = select(LINKS.c.golden_id, LINKS.c.role, LINKS.c.target_id).where(
-            LINKS.c.golden_id.in_(chunk), LINKS.c.target_id.is_not(None))
-        for gid, role, target in conn.execute(query):
-            roles = out.setdefault(gid, {})
-            if target not in roles.setdefault(role, []):
-                roles[role].append(target)
+    query = select(LINKS.c.golden_id, LINKS.c.role, LINKS.c.target_id).where(
+        one_of(conn, LINKS.c.golden_id, golden_ids), LINKS.c.target_id.is_not(None))
+    for gid, role, target in conn.execute(query):
+        roles = out.setdefault(gid, {})
+        if target not in roles.setdefault(role, []):
+            roles[role].append(target)
     return out
 

@@ -11,14 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select, update
+from sqlalchemy import Connection, Select, func, select, update
 
 from wushe.registry.models import PENDING, SourceRecord
+from wushe.registry.sets import one_of
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.resolver import ORDER, ResolveReport, resolve_records
 
 HEAD = SourceRecord.__table__
-CHUNK = 500
 
 
 @dataclass
@@ -61,7 +61,5 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
         report.by_stream[(partner, stream or "")] += count
     report.resolved = resolve_records(conn, by_kind, run_id=run_id, config=config, workers=workers)
     ids = sorted(rid for rids in by_kind.values() for rid in rids)
-    clear = update(HEAD).where(HEAD.c.id.in_(bindparam("ids", expanding=True))).values(pending=False)
-    for start in range(0, len(ids), CHUNK):
-        conn.execute(clear, {"ids": ids[start : start + CHUNK]})
+    conn.execute(update(HEAD).where(one_of(conn, HEAD.c.id, ids)).values(pending=False))
     return report

@@ -11,9 +11,10 @@ import pandas as pd
 from sqlalchemy import Connection, Text, cast, func, select
 
 from wushe.registry.models import SourceRecord
+from wushe.registry.sets import one_of
 
 HEAD = SourceRecord.__table__
-CHUNK = 500
+STREAMED = 10_000  # rows fetched at a time
 
 
 @dataclass
@@ -65,14 +66,12 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
     query = select(*_columns()).where(HEAD.c.kind == kind)
     if live_only:
         query = query.where(HEAD.c.withdrawn_at.is_(None))
+    if ids is not None:
+        query = query.where(one_of(conn, HEAD.c.id, sorted({int(i) for i in ids})))
     rows: list[tuple[Any, ...]] = []
-    if ids is None:  # streamed: PostgreSQL would otherwise hand the whole kind over at once
-        for chunk in conn.execute(query.execution_options(yield_per=CHUNK * 20)).partitions():
-            rows.extend(_decoded(kind, chunk))
-    else:
-        unique = sorted(set(int(i) for i in ids))
-        for start in range(0, len(unique), CHUNK):
-            rows.extend(_decoded(kind, conn.execute(query.where(HEAD.c.id.in_(unique[start : start + CHUNK])))))
+    # streamed: PostgreSQL would otherwise hand the whole result over at once
+    for chunk in conn.execute(query.execution_options(yield_per=STREAMED)).partitions():
+        rows.extend(_decoded(kind, chunk))
     rows.sort(key=lambda r: (r[1], r[2]))
     return _to_frame(kind, rows)
 
@@ -146,39 +145,31 @@ def live_at_least(conn: Connection, kind: str, n: int) -> bool:
 def record_ids(conn: Connection, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
     """Row ids of source records by (partner, kind, source_id).
 
-    Looked up per partner and kind with ``source_id IN (...)``, which the unique index on
-    (partner, kind, source_id) answers directly (a row-value IN would scan on SQLite).
+    Looked up per partner and kind by source id, which the unique index on (partner, kind,
+    source_id) answers directly (a row-value IN would scan on SQLite).
     """
     groups: dict[tuple[str, str], set[str]] = {}
     for partner, kind, source_id in keys:
         groups.setdefault((partner, kind), set()).add(source_id)
     found: dict[tuple[str, str, str], int] = {}
     for (partner, kind), ids in sorted(groups.items()):
-        wanted = sorted(ids)
-        for start in range(0, len(wanted), CHUNK):
-            query = select(HEAD.c.source_id, HEAD.c.id).where(
-                HEAD.c.partner == partner, HEAD.c.kind == kind, HEAD.c.source_id.in_(wanted[start : start + CHUNK]))
-            for source_id, rid in conn.execute(query):
-                found[(partner, kind, source_id)] = rid
+        query = select(HEAD.c.source_id, HEAD.c.id).where(
+            HEAD.c.partner == partner, HEAD.c.kind == kind, one_of(conn, HEAD.c.source_id, sorted(ids)))
+        for source_id, rid in conn.execute(query):
+            found[(partner, kind, source_id)] = rid
     return found
 
 
 def source_keys(conn: Connection, rids: Iterable[int]) -> list[tuple[str, str]]:
     """(partner, source_id) of these source records."""
-    wanted = sorted(set(int(r) for r in rids))
-    out: list[tuple[str, str]] = []
-    for start in range(0, len(wanted), CHUNK):
-        query = select(HEAD.c.partner, HEAD.c.source_id).where(HEAD.c.id.in_(wanted[start : start + CHUNK]))
-        out.extend(conn.execute(query))
-    return out
+    query = select(HEAD.c.partner, HEAD.c.source_id).where(one_of(conn, HEAD.c.id, sorted({int(r) for r in rids})))
+    return [tuple(row) for row in conn.execute(query)]
 
 
 def kinds_of(conn: Connection, rids: Iterable[int]) -> dict[str, list[int]]:
     """Source record ids grouped by kind."""
-    wanted = sorted(set(int(r) for r in rids))
     out: dict[str, list[int]] = {}
-    for start in range(0, len(wanted), CHUNK):
-        query = select(HEAD.c.kind, HEAD.c.id).where(HEAD.c.id.in_(wanted[start : start + CHUNK]))
-        for kind, rid in conn.execute(query):
-            out.setdefault(kind, []).append(rid)
+    query = select(HEAD.c.kind, HEAD.c.id).where(one_of(conn, HEAD.c.id, sorted({int(r) for r in rids})))
+    for kind, rid in conn.execute(query):
+        out.setdefault(kind, []).append(rid)
     return out

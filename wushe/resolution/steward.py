@@ -15,11 +15,11 @@ from sqlalchemy import Connection, insert, select, tuple_, update
 
 from wushe.errors import WusheError
 from wushe.registry.models import Override, ReviewItem
+from wushe.registry.sets import one_of
 
 OVERRIDES = Override.__table__
 REVIEWS = ReviewItem.__table__
 ACTIONS = ("always_link", "never_link", "split")
-CHUNK = 400
 
 
 def source_key(partner: str, kind: str, source_id: str) -> str:
@@ -68,13 +68,8 @@ def overrides_touching(conn: Connection, kind: str, keys: Iterable[str] | None) 
     if keys is None:
         return [OverrideRule(*row) for row in conn.execute(base)]
     wanted = sorted(set(keys))
-    found: dict[tuple[str, str, str | None], None] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        query = base.where(OVERRIDES.c.left_key.in_(chunk) | OVERRIDES.c.right_key.in_(chunk))
-        for row in conn.execute(query):
-            found[tuple(row)] = None
-    return [OverrideRule(*row) for row in found]
+    query = base.where(one_of(conn, OVERRIDES.c.left_key, wanted) | one_of(conn, OVERRIDES.c.right_key, wanted))
+    return [OverrideRule(*row) for row in conn.execute(query)]
 
 
 def open_reviews(conn: Connection, kind: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
@@ -88,12 +83,9 @@ def existing_reviews(conn: Connection, kind: str, pairs: Sequence[tuple[str, str
     """Which of these pairs were queued before (open or decided)."""
     wanted = set(pairs)
     lefts = sorted({a for a, _b in wanted})
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(lefts), CHUNK):
-        query = select(REVIEWS.c.left_key, REVIEWS.c.right_key).where(
-            REVIEWS.c.kind == kind, REVIEWS.c.left_key.in_(lefts[start : start + CHUNK]))
-        found.update((a, b) for a, b in conn.execute(query) if (a, b) in wanted)
-    return found
+    query = select(REVIEWS.c.left_key, REVIEWS.c.right_key).where(REVIEWS.c.kind == kind,
+                                                                  one_of(conn, REVIEWS.c.left_key, lefts))
+    return {(a, b) for a, b in conn.execute(query) if (a, b) in wanted}
 
 
 def decide_review(conn: Connection, item_id: int, accept: bool, *, by: str, note: str | None = None,

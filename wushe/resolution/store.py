@@ -17,13 +17,13 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 
 from wushe.registry.bulk import Cells, insert_rows, update_rows
 from wushe.registry.models import CrossReference, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
+from wushe.registry.sets import one_of
 
 GOLDEN = GoldenRecord.__table__
 XREF = CrossReference.__table__
 EVENTS = GoldenEvent.__table__
 MODELS = MatchModel.__table__
 REVIEWS = ReviewItem.__table__
-CHUNK = 500
 
 GOLDEN_COLUMNS = ("id", "kind", "status", "display_name", "division_code", "data", "provenance", "content_hash",
                   "created_at", "updated_at", "retired_at", "successor_ids")
@@ -34,18 +34,11 @@ EVENT_COLUMNS = ("golden_id", "event", "related_ids", "detail", "run_id", "at")
 REVIEW_COLUMNS = ("kind", "left_key", "right_key", "score", "explanation", "status", "created_at", "run_id")
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def previous_goldens(conn: Connection, rids: Sequence[int]) -> dict[int, str]:
     """The golden id each of these source records is linked to now."""
-    out: dict[int, str] = {}
-    for chunk in _chunks(sorted(set(rids))):
-        query = select(XREF.c.source_record_id, XREF.c.golden_id).where(XREF.c.source_record_id.in_(chunk))
-        out.update(conn.execute(query).all())
-    return out
+    query = select(XREF.c.source_record_id, XREF.c.golden_id).where(
+        one_of(conn, XREF.c.source_record_id, sorted(set(rids))))
+    return dict(conn.execute(query).all())
 
 
 def all_previous_goldens(conn: Connection, kind: str) -> dict[int, str]:
@@ -55,10 +48,8 @@ def all_previous_goldens(conn: Connection, kind: str) -> dict[int, str]:
 
 
 def members_of(conn: Connection, golden_ids: Iterable[str]) -> list[int]:
-    out: list[int] = []
-    for chunk in _chunks(sorted(set(golden_ids))):
-        out.extend(conn.execute(select(XREF.c.source_record_id).where(XREF.c.golden_id.in_(chunk))).scalars())
-    return out
+    query = select(XREF.c.source_record_id).where(one_of(conn, XREF.c.golden_id, sorted(set(golden_ids))))
+    return list(conn.execute(query).scalars())
 
 
 @dataclass
@@ -68,12 +59,9 @@ class GoldenState:
 
 
 def golden_states(conn: Connection, ids: Iterable[str]) -> dict[str, GoldenState]:
-    out: dict[str, GoldenState] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash).where(GOLDEN.c.id.in_(chunk))
-        for gid, status, digest in conn.execute(query):
-            out[gid] = GoldenState(status, digest)
-    return out
+    query = select(GOLDEN.c.id, GOLDEN.c.status, GOLDEN.c.content_hash).where(
+        one_of(conn, GOLDEN.c.id, sorted(set(ids))))
+    return {gid: GoldenState(status, digest) for gid, status, digest in conn.execute(query)}
 
 
 def active_goldens(conn: Connection, kind: str) -> dict[str, GoldenState]:
@@ -114,8 +102,8 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
     stored = _links(conn, moved)
     kept = {x[0] for x in out.xrefs if _same(stored.get(x[0]), x)}
     stale = sorted((set(moved) | set(members_of(conn, set(replaced) | set(out.retired)))) - kept)
-    for chunk in _chunks(stale):
-        conn.execute(delete(XREF).where(XREF.c.source_record_id.in_(chunk)))
+    if stale:
+        conn.execute(delete(XREF).where(one_of(conn, XREF.c.source_record_id, stale)))
     at = ts(now)
     insert_rows(conn, GOLDEN, GOLDEN_COLUMNS, (
         (gid, out.kind, "active", name, division, data.decode(), provenance.decode(), digest, at, at, None, None)
@@ -146,12 +134,9 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
 
 def _links(conn: Connection, rids: Sequence[int]) -> dict[int, tuple[str, float, str, Any]]:
     """The stored cross-reference of each of these records: golden id, score, method, explanation."""
-    out: dict[int, tuple[str, float, str, Any]] = {}
-    for chunk in _chunks(rids):
-        query = select(XREF.c.source_record_id, XREF.c.golden_id, XREF.c.score, XREF.c.method,
-                       XREF.c.explanation).where(XREF.c.source_record_id.in_(chunk))
-        out.update((rid, tuple(rest)) for rid, *rest in conn.execute(query))
-    return out
+    query = select(XREF.c.source_record_id, XREF.c.golden_id, XREF.c.score, XREF.c.method,
+                   XREF.c.explanation).where(one_of(conn, XREF.c.source_record_id, rids))
+    return {rid: tuple(rest) for rid, *rest in conn.execute(query)}
 
 
 def _same(stored: tuple[str, float, str, Any] | None, xref: tuple[int, str, float, str, str | None]) -> bool:

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, delete, select
 
 from wushe.registry.bulk import insert_rows
 from wushe.registry.models import MatchFeature
+from wushe.registry.sets import one_of
 from wushe.resolution import features, identifiers, normalize, phones, phonetic, vocabulary
 from wushe.resolution.records import SourceFrame
 from wushe.validation import identifiers as validation_identifiers
@@ -32,7 +33,6 @@ TABLE = MatchFeature.__table__
 # the kinds matched by fuzzy comparison, whose candidates are many: the others block on exact
 # fingerprints and a delta finds few candidates for them
 KINDS = frozenset({"organization", "volunteer"})
-CHUNK = 500
 
 
 @cache
@@ -76,10 +76,9 @@ def read(conn: Connection, kind: str, rids: Sequence[int]) -> tuple[np.ndarray, 
     current = fingerprint()
     found: list[int] = []
     blobs: list[bytes] = []
-    wanted = sorted(set(int(r) for r in rids)) if kind in KINDS else []
-    for start in range(0, len(wanted), CHUNK):
+    if kind in KINDS and len(rids):
         query = select(TABLE.c.source_record_id, TABLE.c.data).where(
-            TABLE.c.source_record_id.in_(wanted[start : start + CHUNK]), TABLE.c.fingerprint == current)
+            one_of(conn, TABLE.c.source_record_id, sorted({int(r) for r in rids})), TABLE.c.fingerprint == current)
         for rid, data in conn.execute(query):
             found.append(rid)
             blobs.append(data)
@@ -99,8 +98,8 @@ def write(conn: Connection, kind: str, rids: Sequence[int], blobs: Sequence[byte
     if kind not in KINDS:
         return
     stale = sorted(set(rids) | set(gone))
-    for start in range(0, len(stale), CHUNK):
-        conn.execute(delete(TABLE).where(TABLE.c.source_record_id.in_(stale[start : start + CHUNK])))
+    if stale:
+        conn.execute(delete(TABLE).where(one_of(conn, TABLE.c.source_record_id, stale)))
     current = fingerprint()
     order = np.argsort(np.asarray(rids, dtype=np.int64), kind="stable").tolist()  # appended in key order
     insert_rows(conn, TABLE, ("source_record_id", "fingerprint", "data"), ((rids[i], current, blobs[i]) for i in order))
