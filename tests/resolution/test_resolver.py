@@ -152,6 +152,30 @@ def test_withdrawn_records_unlink_and_an_entity_without_sources_retires(registry
     assert golden_of(registry) == {}
 
 
+def test_a_record_back_after_its_golden_record_retired_revives_it(registry) -> None:
+    a = make_record("fund", "organization", "x1", cases.AT, {"name": "园岭长者食堂"}, fetched_at=cases.AT)
+    b = make_record("fund", "organization", "x2", cases.AT, {"name": "园东长者服务中心"}, fetched_at=cases.AT)
+    write(registry, [a, b], run_id="r1")
+    full(registry)
+    gid = golden_of(registry)["fund/organization/x1"]
+    delta(registry, write(registry, [dict(a, deleted=True)], run_id="r2"))
+    assert golden_row(registry, gid).status == "retired"
+
+    # the partner sends it again: by a delta, and again by a whole pass after it retired once more
+    delta(registry, write(registry, [dict(a, source_updated_at="2026-11-25T02:00:00+08:00")], run_id="r3"))
+    assert golden_of(registry)["fund/organization/x1"] == gid
+    assert golden_row(registry, gid).status == "active"
+    delta(registry, write(registry, [dict(a, deleted=True)], run_id="r4"))
+    write(registry, [dict(a, source_updated_at="2026-11-26T02:00:00+08:00")], run_id="r5")
+    full(registry)
+    assert golden_of(registry)["fund/organization/x1"] == gid
+    assert golden_row(registry, gid).status == "active" and not golden_row(registry, gid).retired_at
+    with registry.connect() as conn:
+        events = conn.execute(select(GoldenEvent.event).where(GoldenEvent.golden_id == gid)
+                              .order_by(GoldenEvent.id)).scalars().all()
+    assert events == ["retired", "revived", "retired", "revived"]
+
+
 def test_a_delta_leaves_alone_the_records_that_only_share_a_block(registry) -> None:
     records = [r for r, _t in world.rows(6, 200, 0)]
     # two shops of one trade: they share a block (the name's end) and are nothing alike otherwise

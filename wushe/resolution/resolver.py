@@ -510,6 +510,8 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     old_ids = set(scope.previous.values())
     anchors = [natural_id(kind, min(k)) for k in member_keys]
     clash = store.golden_states(conn, set(anchors) - old_ids)
+    # a retired golden record whose id comes back (its source was sent again) is revived in place
+    scope.states.update(clash)
     taken = {gid for gid, st in clash.items() if st.status == "active"}
     assignment = assign_ids(kind, member_keys, previous, taken)
 
