@@ -91,3 +91,26 @@ def test_field_provenance_rows_move_onto_their_golden_records_and_back(registry_
         rows = conn.execute(text("SELECT field, source_id, rule FROM field_provenance ORDER BY field")).all()
     assert [tuple(r) for r in rows] == [("name", "F1", "priority:civil_affairs"), ("phones", "F1", "recency")]
     engine.dispose()
+
+
+def test_pending_flags_move_into_the_resolution_queue_and_back(registry_url: str) -> None:
+    """0011 carries the records flagged pending into ``pending_record``; downgrading flags them again."""
+    from sqlalchemy import text
+
+    engine = make_engine(registry_url)
+    upgrade(engine, "0010_match_features")
+    with engine.begin() as conn:
+        for rid, pending in ((7, True), (8, False)):
+            conn.execute(text(
+                "INSERT INTO source_record (id, partner, kind, source_id, stream, version, content_hash, deleted,"
+                " payload, first_seen_at, changed_at, last_seen_at, pending) VALUES (:id, 'fund', 'organization',"
+                " :sid, 'orgs', 1, 'h', false, '{}', '2026-11-01 00:00:00', '2026-11-01 00:00:00',"
+                " '2026-11-01 00:00:00', :pending)"), {"id": rid, "sid": f"F{rid}", "pending": pending})
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT source_record_id, kind FROM pending_record")).all() == [(7, "organization")]
+    downgrade(engine, "0010_match_features")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM source_record WHERE pending ORDER BY id")).scalars().all() == [7]
+        assert "pending_record" not in table_names(engine)
+    engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from wushe.contract import make_record
 from wushe.privacy import protect_payload
 from wushe.registry.db import utc
-from wushe.registry.models import SourceRecord, SourceVersion
+from wushe.registry.models import PendingRecord, SourceRecord, SourceVersion
 from wushe.registry.sources import encode_payload, write_source_records
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
@@ -123,11 +123,12 @@ def test_new_rows_hold_what_each_record_says(registry) -> None:
     write(registry, records, run_id="run-1")
     with registry.connect() as conn:
         stored = {r.source_id: r for r in conn.execute(select(SourceRecord))}
+        pending = dict(conn.execute(select(PendingRecord.source_record_id, PendingRecord.kind)).all())
     for rec in records:
         row = stored[rec["source_id"]]
         payload = protect_payload(rec["payload"])
-        assert (row.partner, row.kind, row.version, row.pending, row.last_run_id) == ("civil", "volunteer", 1, True,
-                                                                                      "run-1")
+        assert (row.partner, row.kind, row.version, row.last_run_id) == ("civil", "volunteer", 1, "run-1")
+        assert pending[row.id] == "volunteer"  # queued for resolution
         assert row.payload == payload and row.deleted == rec["deleted"]
         assert row.content_hash == encode_payload(payload, rec["deleted"])[1]
         assert utc(row.source_updated_at) == datetime.fromisoformat(rec["source_updated_at"])

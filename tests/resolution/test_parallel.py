@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select
 
 from wushe import sandbox
 from wushe.registry.digest import registry_digest
 from wushe.registry.models import (CrossReference, GoldenEvent, GoldenLink, GoldenRecord, MatchBlock, MatchModel,
-                                   ReviewItem, SourceRecord)
+                                   PendingRecord, ReviewItem, SourceRecord)
 from wushe.registry.sources import write_source_records
 from wushe.resolution import parallel
 from wushe.resolution.pending import resolve_pending
@@ -18,7 +18,9 @@ def _forget_resolution(engine) -> None:
     with engine.begin() as conn:
         for model in (GoldenLink, CrossReference, GoldenEvent, ReviewItem, MatchModel, MatchBlock, GoldenRecord):
             conn.execute(delete(model))
-        conn.execute(update(SourceRecord).values(pending=True))
+        conn.execute(delete(PendingRecord))
+        conn.execute(insert(PendingRecord).from_select(["source_record_id", "kind"],
+                                                       select(SourceRecord.id, SourceRecord.kind)))
 
 
 def test_worker_processes_plan_the_same_registry_as_the_syncing_process(registry, monkeypatch) -> None:
@@ -48,7 +50,7 @@ def test_worker_processes_plan_the_same_registry_as_the_syncing_process(registry
     assert in_workers.resolved.as_dict().keys() == in_process.resolved.as_dict().keys()
     with registry.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(GoldenLink)) > 0  # resources found their providers
-        assert conn.scalar(select(func.count()).where(SourceRecord.pending.is_(True))) == 0
+        assert conn.scalar(select(func.count()).select_from(PendingRecord)) == 0
 
 
 

@@ -1,17 +1,64 @@
-"""The pending records are found through their partial index on both backends."""
+"""The resolution queue: what partners changed waits in ``pending_record`` until a pass resolves it."""
 
 from __future__ import annotations
 
-from wushe.resolution.pending import pending_records
-from wushe.resolution.resolver import ORDER
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from tests.resolution import cases
+from tests.resolution.helpers import write
+from wushe.contract import make_record
+from wushe.registry.models import PendingRecord, SourceRecord
+from wushe.registry.sources import withdraw_unseen
+from wushe.resolution.pending import resolve_pending
 
 
-def test_the_pending_lookup_is_planned_on_the_pending_index(registry) -> None:
-    query = str(pending_records(list(ORDER)).compile(registry, compile_kwargs={"literal_binds": True}))
-    with registry.connect() as conn:
-        if registry.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET enable_seqscan = off")  # the index wins wherever it is usable at all
-            plan = [row[0] for row in conn.exec_driver_sql(f"EXPLAIN {query}")]
-        else:
-            plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")]
-    assert any("ix_source_record_pending" in step for step in plan), plan
+def queued(engine) -> dict[str, str]:
+    """source id -> kind of every queued source record."""
+    query = select(SourceRecord.source_id, PendingRecord.kind).join(
+        PendingRecord, PendingRecord.source_record_id == SourceRecord.id)
+    with engine.connect() as conn:
+        return dict(conn.execute(query).all())
+
+
+def org(source_id: str, name: str) -> dict:
+    return make_record("fund", "organization", source_id, cases.AT, {"name": name}, fetched_at=cases.AT)
+
+
+def test_new_changed_and_withdrawn_records_wait_for_resolution_and_a_pass_takes_them(registry) -> None:
+    write(registry, [org("a", "园岭长者食堂"), org("b", "园东长者服务中心")], stream="orgs")
+    assert queued(registry) == {"a": "organization", "b": "organization"}
+    write(registry, [org("a", "园岭长者食堂（新址）")], stream="orgs")  # changed again before any pass
+    assert queued(registry) == {"a": "organization", "b": "organization"}
+    with registry.begin() as conn:
+        report = resolve_pending(conn)
+    assert report.as_dict()["records"] == 2 and queued(registry) == {}
+
+    write(registry, [org("a", "园岭长者食堂（新址）")], stream="orgs")  # unchanged
+    assert queued(registry) == {}
+    read_started = datetime.now(timezone.utc)
+    write(registry, [org("a", "园岭长者食堂（新址）")], stream="orgs")
+    with registry.begin() as conn:
+        gone = withdraw_unseen(conn, "fund", "orgs", read_started)
+    assert gone == [("fund", "organization", "b", "withdrawn")] and queued(registry) == {"b": "organization"}
+    with registry.begin() as conn:
+        resolve_pending(conn)
+    assert queued(registry) == {}
+
+
+def test_a_pass_that_fails_leaves_the_queue_as_it_was(registry, monkeypatch) -> None:
+    import wushe.resolution.pending as pending
+
+    write(registry, [org("a", "园岭长者食堂")])
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("crash in the middle of the pass")
+
+    monkeypatch.setattr(pending, "resolve_records", broken)
+    try:
+        with registry.begin() as conn:
+            resolve_pending(conn)
+    except RuntimeError:
+        pass
+    assert queued(registry) == {"a": "organization"}

@@ -21,18 +21,21 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple, Sequence
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, literal, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from wushe.contract import Record
 from wushe.gcpause import cyclic_gc_paused
 from wushe.privacy import protect_payload
 from wushe.registry.bulk import Cells, insert_columns
-from wushe.registry.models import QUARANTINE_ACTIVE, QuarantineItem, SourceRecord, SourceVersion
+from wushe.registry.models import QUARANTINE_ACTIVE, PendingRecord, QuarantineItem, SourceRecord, SourceVersion
 from wushe.registry.sets import one_of
 
 HEAD = SourceRecord.__table__
 HISTORY = SourceVersion.__table__
 QUARANTINE = QuarantineItem.__table__
+PENDING = PendingRecord.__table__
 # a new row's own columns, as the loop collects them; _insert_new adds the batch's time and constants
 NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at", "withdrawn_at")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
@@ -208,19 +211,29 @@ def _write_group(
                             "content_hash": digest, "deleted": deleted,
                             "payload": payload, "source_updated_at": _as_datetime(rec.get("source_updated_at")),
                             "fetched_at": _as_datetime(rec.get("fetched_at")), "changed_at": now,
-                            "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id,
-                            "pending": True})
+                            "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id})
         tally[change] += 1
         touched.append((partner, kind, source_id, change))
 
     if fresh:
         _insert_new(conn, cells, fresh, at, {"partner": partner, "kind": kind, "stream": stream, "version": 1,
-                                             "last_run_id": run_id, "pending": True})
+                                             "last_run_id": run_id})
+        _queue_for_resolution(conn, HEAD.c.partner == partner, HEAD.c.kind == kind,
+                              one_of(conn, HEAD.c.source_id, [row[0] for row in fresh]))
     if changed:
         _keep_current_versions(conn, [c["b_id"] for c in changed], now)
         conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")), changed)
+        _queue_for_resolution(conn, one_of(conn, HEAD.c.id, [c["b_id"] for c in changed]))
     mark_seen(conn, seen, stream=stream, run_id=run_id, now=now)
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
+
+
+def _queue_for_resolution(conn: Connection, *where: ColumnElement[bool]) -> None:
+    """Mark the source records found by ``where`` pending resolution (``pending_record``); one
+    already pending stays so."""
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    found = select(HEAD.c.id, HEAD.c.kind).where(*where)
+    conn.execute(insert(PENDING).from_select(["source_record_id", "kind"], found).on_conflict_do_nothing())
 
 
 def _insert_new(conn: Connection, cells: Cells, rows: list[tuple[Any, ...]], at: str | None,
@@ -281,8 +294,9 @@ def withdraw_unseen(conn: Connection, partner: str, stream: str, seen_since: dat
     now = now or datetime.now(timezone.utc)
     gone = (HEAD.c.partner == partner) & (HEAD.c.stream == stream) & HEAD.c.withdrawn_at.is_(None) & (
         HEAD.c.last_seen_at < seen_since)
-    keys = [(partner, kind, source_id, "withdrawn")
-            for kind, source_id in conn.execute(select(HEAD.c.kind, HEAD.c.source_id).where(gone))]
-    if keys:
-        conn.execute(update(HEAD).where(gone).values(withdrawn_at=now, last_run_id=run_id, pending=True))
-    return keys
+    found = conn.execute(select(HEAD.c.id, HEAD.c.kind, HEAD.c.source_id).where(gone)).all()
+    if found:
+        ids = [rid for rid, _kind, _source_id in found]
+        conn.execute(update(HEAD).where(one_of(conn, HEAD.c.id, ids)).values(withdrawn_at=now, last_run_id=run_id))
+        _queue_for_resolution(conn, one_of(conn, HEAD.c.id, ids))
+    return [(partner, kind, source_id, "withdrawn") for _rid, kind, source_id in found]

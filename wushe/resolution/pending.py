@@ -1,8 +1,9 @@
 """Resolving what is pending: every source record stored or withdrawn since resolution last ran.
 
-``write_source_records`` and ``withdraw_unseen`` mark what they change (``source_record.pending``);
-this pass resolves those records (all partners, kinds in dependency order), then clears the marks
-in the same transaction. A crash before the commit leaves the marks, so the next pass does the work.
+``write_source_records`` and ``withdraw_unseen`` queue what they change (``pending_record``);
+this pass resolves those records (all partners, kinds in dependency order), then empties the queue
+of them in the same transaction. A crash before the commit leaves them queued, so the next pass
+does the work.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, update
+from sqlalchemy import Connection, Select, delete, func, select
 
-from wushe.registry.models import PENDING, SourceRecord
+from wushe.registry.models import PendingRecord, SourceRecord
 from wushe.registry.sets import one_of
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.resolver import ORDER, ResolveReport, resolve_records
 
 HEAD = SourceRecord.__table__
+QUEUE = PendingRecord.__table__
 
 
 @dataclass
@@ -34,14 +36,13 @@ class PendingReport:
 
 
 def pending_records(kinds: list[str]) -> Select[Any]:
-    """The pending source records of these kinds, found through the pending index: what a night
-    changed is read, not the whole registry."""
-    return select(HEAD.c.id, HEAD.c.kind).where(PENDING, HEAD.c.kind.in_(kinds))
+    """The pending source records of these kinds: what a night changed is read, not the whole registry."""
+    return select(QUEUE.c.source_record_id, QUEUE.c.kind).where(QUEUE.c.kind.in_(kinds))
 
 
 def _pending_by_stream(kinds: list[str]) -> Select[Any]:
-    return select(HEAD.c.partner, HEAD.c.stream, func.count()).where(PENDING, HEAD.c.kind.in_(kinds)).group_by(
-        HEAD.c.partner, HEAD.c.stream)
+    return (select(HEAD.c.partner, HEAD.c.stream, func.count()).join(QUEUE, QUEUE.c.source_record_id == HEAD.c.id)
+            .where(QUEUE.c.kind.in_(kinds)).group_by(HEAD.c.partner, HEAD.c.stream))
 
 
 def resolve_pending(conn: Connection, *, run_id: str | None = None, config: ResolutionConfig | None = None,
@@ -61,5 +62,5 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
         report.by_stream[(partner, stream or "")] += count
     report.resolved = resolve_records(conn, by_kind, run_id=run_id, config=config, workers=workers)
     ids = sorted(rid for rids in by_kind.values() for rid in rids)
-    conn.execute(update(HEAD).where(one_of(conn, HEAD.c.id, ids)).values(pending=False))
+    conn.execute(delete(QUEUE).where(one_of(conn, QUEUE.c.source_record_id, ids)))
     return report
