@@ -167,6 +167,35 @@ def test_after_a_sync_postgres_plans_from_fresh_statistics(postgres_url, partner
     assert analysed == dict.fromkeys(("source_record", "golden_record", "cross_reference"), True)
 
 
+def test_statistics_are_refreshed_only_after_a_change_large_enough_to_mislead_the_planner(postgres_url) -> None:
+    from sqlalchemy import text
+
+    from wushe.contract import make_record
+    from wushe.registry.db import make_engine, refresh_statistics
+    from wushe.registry.migrate import upgrade
+    from wushe.registry.sources import write_source_records
+
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+
+    def last_analyzed():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'source_record'"))\
+                .scalar()
+
+    records = [make_record("shops", "organization", f"M{i}", "2026-11-20T08:00:00+08:00", {"name": f"商家{i}"})
+               for i in range(100)]
+    with engine.begin() as conn:
+        write_source_records(conn, records)
+    refresh_statistics(engine, 100)  # never analysed: the planner knows nothing of the registry
+    first = last_analyzed()
+    refresh_statistics(engine, 5)  # a twentieth of the registry: the statistics still hold
+    assert first is not None and last_analyzed() == first
+    refresh_statistics(engine, 20)
+    assert last_analyzed() > first
+    engine.dispose()
+
+
 def test_the_nightly_pass_lets_the_partner_holding_a_fields_role_win_it(registry, tmp_path) -> None:
     """The civil-affairs bureau wins the legal name over a merchant list whose record is newer."""
     import os

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, func, select
+from sqlalchemy import Connection, Engine, Select, delete, func, select
 
 from wushe.registry.models import PendingRecord, SourceRecord
 from wushe.registry.sets import one_of
@@ -38,6 +38,12 @@ class PendingReport:
 def pending_records(kinds: list[str]) -> Select[Any]:
     """The pending source records of these kinds: what a night changed is read, not the whole registry."""
     return select(QUEUE.c.source_record_id, QUEUE.c.kind).where(QUEUE.c.kind.in_(kinds))
+
+
+def pending_count(engine: Engine) -> int:
+    """How many source records wait for resolution."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(QUEUE)).scalar_one()
 
 
 def _pending_by_stream(kinds: list[str]) -> Select[Any]:

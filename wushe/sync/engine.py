@@ -246,6 +246,7 @@ def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | Non
     The partners file gives the partners' roles (which source wins which field), the partners
     whose records are each a different entity, and how many processes may plan the pass."""
     from wushe.resolution import resolve_pending
+    from wushe.resolution.pending import pending_count
     from wushe.resolution.config import ResolutionConfig
 
     config = ResolutionConfig.from_partners(partners) if partners is not None else None
@@ -253,12 +254,13 @@ def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | Non
 
     gc.collect()  # what the partner phase left in reference cycles, before its heap is handed back
     release_freed_memory()
-    refresh_statistics(engine)  # the partners' loads, before resolution queries them
+    changed = pending_count(engine)
+    refresh_statistics(engine, changed)  # the partners' loads, before resolution queries them
     with write_transaction(engine) as conn:
         report = resolve_pending(conn, run_id=run_id, config=config, workers=workers)
         crash_point("resolution")
         if run_id:
             for (partner, stream), merged in report.merged_by_stream().items():
                 runs.credit_merged(conn, run_id, partner, stream, merged)
-    refresh_statistics(engine)  # the golden records it wrote, before the next night queries them
+    refresh_statistics(engine, changed)  # the golden records it wrote, before the next night queries them
     return report.as_dict()
