@@ -80,13 +80,15 @@ def references(conn: Connection, kind: str, src: SourceFrame, golden_of: dict[in
     by_id = record_ids(conn, {_named(ref, target, partner)
                               for *_x, target, ref, partner in found if ref.get("source_id")})
     dumps, canonical = orjson.dumps, orjson.OPT_SORT_KEYS
-    key_texts: dict[tuple[Any, Any], str] = {}  # many records name the same organisation
+    key_texts: dict[tuple[str, str], str] = {}  # many records name the same organisation
     wanted = []
     for rid, role, gid, target, ref, partner in found:
         text = ""
         if target == "organization":
-            named = (ref.get("credit_code"), ref.get("name"))
-            text = key_texts.get(named) or key_texts.setdefault(named, _key_text(*named))
+            named = (str(ref.get("credit_code") or ""), str(ref.get("name") or ""))
+            if named not in key_texts:
+                key_texts[named] = _key_text(*named)
+            text = key_texts[named]
         wanted.append((rid, role, gid, target, dumps(ref, option=canonical).decode(),
                        by_id.get(_named(ref, target, partner)) if ref.get("source_id") else None, text))
     return References(kind, rids, wanted)
@@ -97,7 +99,7 @@ def _named(ref: dict[str, Any], target: str, partner: str) -> tuple[str, str, st
     return (ref.get("partner") or partner, target, str(ref["source_id"]))
 
 
-def _key_text(credit_code: Any, name: Any) -> str:
+def _key_text(credit_code: str, name: str) -> str:
     """The organisation blocking-index key a reference is looked up under: its credit code, else
     its name; "" for none."""
     code = clean_credit_code(credit_code)
