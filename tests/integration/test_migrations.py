@@ -106,6 +106,9 @@ def test_pending_flags_move_into_the_resolution_queue_and_back(registry_url: str
                 " payload, first_seen_at, changed_at, last_seen_at, pending) VALUES (:id, 'fund', 'organization',"
                 " :sid, 'orgs', 1, 'h', false, '{}', '2026-11-01 00:00:00', '2026-11-01 00:00:00',"
                 " '2026-11-01 00:00:00', :pending)"), {"id": rid, "sid": f"F{rid}", "pending": pending})
+        # a filled registry: other tables point at its source records
+        conn.execute(text("INSERT INTO match_feature (source_record_id, fingerprint, data) VALUES (7, 'f', :data)"),
+                      {"data": b"[]"})
     upgrade(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT source_record_id, kind FROM pending_record")).all() == [(7, "organization")]

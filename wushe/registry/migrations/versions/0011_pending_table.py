@@ -9,6 +9,8 @@ version of every whole row resolved (a first night: a million rows, 11 s); a row
 is deleted instead. The records flagged now are carried over.
 """
 
+import sqlite3
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -28,14 +30,17 @@ def upgrade() -> None:
     )
     op.execute("INSERT INTO pending_record (source_record_id, kind) SELECT id, kind FROM source_record WHERE pending")
     op.drop_index("ix_source_record_pending", table_name="source_record")
-    with op.batch_alter_table("source_record", schema=None) as batch_op:
-        batch_op.drop_column("pending")
+    # In place, not by copying the table (Alembic's batch mode on SQLite): the copy's swap drops the
+    # old table, which the foreign keys pointing at a filled registry's source records forbid. A
+    # SQLite older than 3.35 cannot drop a column in place; the flag then stays there, unused.
+    if op.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35):
+        op.drop_column("source_record", "pending")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("source_record", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("pending", sa.Boolean(), nullable=False, server_default=sa.false()))
-    op.execute("UPDATE source_record SET pending = true WHERE id IN (SELECT source_record_id FROM pending_record)")
+    if "pending" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("source_record")}:
+        op.add_column("source_record", sa.Column("pending", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.execute("UPDATE source_record SET pending = (id IN (SELECT source_record_id FROM pending_record))")
     op.create_index("ix_source_record_pending", "source_record", ["kind", "id"],
                     sqlite_where=sa.text("pending"), postgresql_where=sa.text("pending"))
     op.drop_table("pending_record")
