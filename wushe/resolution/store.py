@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, delete, select
 
 from wushe.registry.bulk import Cells, insert_rows, update_rows
 from wushe.registry.models import CrossReference, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
@@ -119,12 +119,9 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
         (rid, gid, score, method, js(explanation), at, run_id)
         for rid, gid, score, method, explanation in sorted(out.xrefs, key=itemgetter(0)) if rid not in kept
     ))
-    if out.retired:
-        conn.execute(
-            update(GOLDEN).where(GOLDEN.c.id == bindparam("b_id")),
-            [{"b_id": gid, "status": "retired", "retired_at": now, "updated_at": now, "successor_ids": successors or None}
-             for gid, successors in sorted(out.retired.items())],
-        )
+    update_rows(conn, GOLDEN, "id", ("status", "retired_at", "updated_at", "successor_ids"), (
+        ("retired", at, at, js(successors or None), gid) for gid, successors in sorted(out.retired.items())
+    ))
     revived = [gid for gid in ids if gid in states and states[gid].status == "retired"]
     events = out.events + [(gid, "revived", [], {}) for gid in revived]
     insert_rows(conn, EVENTS, EVENT_COLUMNS, (
