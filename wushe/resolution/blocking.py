@@ -179,10 +179,9 @@ class BlockIndex:
         """The stored index of ``kind``; only the partitions holding ``keys`` when given (a look-up
         of a few keys then reads a few partitions, not the whole index)."""
         query = select(BLOCKS.c.part, BLOCKS.c["keys"], BLOCKS.c.rids).where(BLOCKS.c.kind == kind)
-        rows: list[tuple[int, bytes, bytes]] = []
         if keys is not None:
             query = query.where(one_of(conn, BLOCKS.c.part, np.unique(_part_of(keys)).tolist()))
-        rows = list(conn.execute(query))
+        rows: list[tuple[int, bytes, bytes]] = list(conn.execute(query))
         rows.sort(key=lambda row: _rank(row[0]))
         found = [np.frombuffer(k, dtype="<i8") for _, k, _ in rows]
         rids = [np.frombuffer(r, dtype="<i8") for _, _, r in rows]

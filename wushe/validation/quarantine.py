@@ -21,6 +21,7 @@ from wushe.errors import WusheError
 from wushe.privacy import UNMASKED_ROLES, mask_value
 from wushe.registry.bulk import Cells, insert_rows
 from wushe.registry.models import QUARANTINE_ACTIVE, AuditLog, QuarantineItem
+from wushe.registry.sets import one_of
 from wushe.registry.sources import encode_payload
 from wushe.validation.catalogue import CATALOGUE
 
@@ -141,12 +142,10 @@ def _active_items(conn: Connection, partner: str, kind: str) -> dict[tuple[str |
 
 
 def _resolve(conn: Connection, ids: Sequence[int], status: str, *, by: str, now: datetime) -> int:
-    done = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        done += conn.execute(update(TABLE).where(TABLE.c.id.in_(chunk), TABLE.c.status.in_(QUARANTINE_ACTIVE)).values(
-            status=status, resolved_at=now, resolved_by=by[:64])).rowcount or 0
-    return done
+    if not len(ids):
+        return 0
+    query = update(TABLE).where(one_of(conn, TABLE.c.id, ids), TABLE.c.status.in_(QUARANTINE_ACTIVE))
+    return conn.execute(query.values(status=status, resolved_at=now, resolved_by=by[:64])).rowcount or 0
 
 
 def dismiss(conn: Connection, ids: Sequence[int], *, by: str, now: datetime | None = None) -> int:
@@ -235,7 +234,7 @@ def read_items(
     """
     query = _filtered(partner, None if ids else statuses, severity, run_id).order_by(TABLE.c.id.desc())
     if ids:
-        query = query.where(TABLE.c.id.in_(list(ids)))
+        query = query.where(one_of(conn, TABLE.c.id, ids))
     if limit is not None:
         query = query.limit(limit).offset(offset)
     unmasked = role in UNMASKED_ROLES and audit_each
@@ -299,7 +298,7 @@ def replay(
     if partner:
         query = query.where(TABLE.c.partner == partner)
     if ids:
-        query = query.where(TABLE.c.id.in_(list(ids)))
+        query = query.where(one_of(conn, TABLE.c.id, ids))
     items = [_item_dict(r) for r in conn.execute(query.order_by(TABLE.c.id))]
     result = ReplayResult([], [])
     by_kind: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -310,13 +309,9 @@ def replay(
         by_kind.setdefault((item["partner"], item["kind"]), []).append(item)
     heads = SourceRecord.__table__
     for (item_partner, kind), group in by_kind.items():
-        stored: dict[str, Any] = {}
         source_ids = [i["source_id"] for i in group if i["source_id"] is not None]
-        for start in range(0, len(source_ids), CHUNK):
-            rows = conn.execute(select(heads.c.source_id, heads.c.source_updated_at).where(
-                heads.c.partner == item_partner, heads.c.kind == kind,
-                heads.c.source_id.in_(source_ids[start : start + CHUNK])))
-            stored.update({sid: at for sid, at in rows})
+        stored = dict(conn.execute(select(heads.c.source_id, heads.c.source_updated_at).where(
+            heads.c.partner == item_partner, heads.c.kind == kind, one_of(conn, heads.c.source_id, source_ids))).all())
         fresh = []
         for item in group:
             known = stored.get(item["source_id"])
