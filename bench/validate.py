@@ -7,9 +7,14 @@ Records come from the sandbox (its four partners' contract records, planted erro
 planted errors). They are produced batch by batch and validated as they come, so memory stays
 flat; producing them is not counted.
 
-With ``--processes N`` (as a large nightly sync runs partners in ``partner_processes``), N processes
-each produce and validate every N-th batch at the same time; their rates, each measured over its own
-validation time while the others run, add up to the machine's.
+By default the records are validated in as many processes as a sandbox sync of that size runs its
+partners in (``partner_processes``: one per core, up to 4, from 100,000 rows); ``--processes 1``
+gives one process's rate. N processes validate at the same time, in rounds: each produces the same
+batch, takes its N-th part of it (in order, as consecutive batches of a stream), waits for the
+others at a barrier, then validates it. A round lasts from the first process's start to the last
+one's end on the machine's monotonic clock, so the machine's throughput is the records of every
+round over the sum of the rounds: time when a process idles while another finishes counts, and
+producing records does not.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import itertools
 import random
 import resource
 import time
-from typing import Iterator
+from typing import Any, Iterator
 
 from wushe.contract import make_record
 from wushe.validation import identifiers as ids
@@ -146,8 +151,11 @@ def sandbox_batches(total: int, size: int, invalid: float) -> Iterator[tuple[str
                 return
 
 
-def validate_share(args: argparse.Namespace, share: int = 0, of: int = 1) -> dict:
-    """Produce the records and validate every ``of``-th batch from the ``share``-th; what it took."""
+def validate_share(args: argparse.Namespace, share: int = 0, of: int = 1, barrier: Any = None) -> dict:
+    """Produce the records and validate part ``share`` of every batch cut in ``of``; what it took.
+
+    ``windows`` holds each batch's (start, end) on the monotonic clock, which every process shares.
+    """
     started = time.perf_counter()
     from wushe.validation.validator import validator
 
@@ -160,24 +168,53 @@ def validate_share(args: argparse.Namespace, share: int = 0, of: int = 1) -> dic
     validating = cpu = 0.0
     rejected = flagged = done = 0
     rss_first = None
+    windows: list[tuple[float, float]] = []
     run_started = time.perf_counter()
-    for kind, batch in itertools.islice(batches, share, None, of):
+    for kind, batch in batches:
+        part = batch[len(batch) * share // of: len(batch) * (share + 1) // of]
+        if barrier is not None:
+            barrier.wait()
         t0, c0 = time.perf_counter(), time.process_time()
-        report = v.validate(batch, kind)
-        validating += time.perf_counter() - t0
+        report = v.validate(part, kind)
+        t1 = time.perf_counter()
+        windows.append((t0, t1))
+        validating += t1 - t0
         cpu += time.process_time() - c0
         rejected += len(report.rejected)
         flagged += len(report.flagged)
-        done += len(batch)
+        done += len(part)
         if rss_first is None:
             rss_first = rss_mb()
     return {"ready": ready, "done": done, "rejected": rejected, "flagged": flagged, "validating": validating,
             "cpu": cpu, "producing": time.perf_counter() - run_started - validating, "rss_first": rss_first or 0.0,
-            "rss_end": rss_mb(), "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "rss_end": rss_mb(), "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "windows": windows}
 
 
-def _share(job: tuple[argparse.Namespace, int, int]) -> dict:
-    return validate_share(*job)
+def _share(args: argparse.Namespace, share: int, of: int, barrier: Any, results: Any) -> None:
+    results.put((share, validate_share(args, share, of, barrier)))
+
+
+def in_processes(args: argparse.Namespace) -> list[dict]:
+    """Every process's figures, in share order."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(args.processes), ctx.Queue()
+    workers = [ctx.Process(target=_share, args=(args, i, args.processes, barrier, results))
+               for i in range(args.processes)]
+    for w in workers:
+        w.start()
+    parts = dict(results.get() for _ in workers)
+    for w in workers:
+        w.join()
+    return [parts[i] for i in range(args.processes)]
+
+
+def machine_wall(parts: list[dict]) -> float:
+    """The sum over rounds of the time from the first process's start to the last one's end."""
+    return sum(max(end for _, end in ws) - min(start for start, _ in ws)
+               for ws in zip(*(p["windows"] for p in parts)))
 
 
 def main() -> None:
@@ -187,7 +224,8 @@ def main() -> None:
     parser.add_argument("--invalid", type=float, default=0.05)
     parser.add_argument("--source", choices=("sandbox", "synthetic"), default=None,
                         help="default: the sandbox when it is installed")
-    parser.add_argument("--processes", type=int, default=1, help="validating processes (default 1)")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="validating processes (default: as many as a sandbox sync of this size runs partners in)")
     args = parser.parse_args()
     if args.source is None:
         try:
@@ -196,14 +234,12 @@ def main() -> None:
             args.source = "sandbox"
         except ImportError:
             args.source = "synthetic"
+    if args.processes is None and args.source == "sandbox":
+        from wushe.sandbox.up import large_night_settings
 
-    if args.processes > 1:
-        import multiprocessing
+        args.processes = large_night_settings(args.records).get("partner_processes", 1)
 
-        with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
-            parts = pool.map(_share, [(args, i, args.processes) for i in range(args.processes)])
-    else:
-        parts = [validate_share(args)]
+    parts = in_processes(args) if (args.processes or 1) > 1 else [validate_share(args)]
     done = sum(p["done"] for p in parts)
     print(f"validator ready (Great Expectations import and suites) in {max(p['ready'] for p in parts):.1f} s")
     print(f"records validated:   {done:,} from the {args.source} in batches of up to {args.batch:,} "
@@ -215,10 +251,11 @@ def main() -> None:
               f"{p['done'] / p['validating']:,.0f} records/s wall, {p['done'] / p['cpu']:,.0f} per CPU-second; "
               f"RSS after first batch {p['rss_first']:,.0f} MB, at the end {p['rss_end']:,.0f} MB, "
               f"peak {p['peak']:,.0f} MB")
-    wall = sum(p["done"] / p["validating"] for p in parts)
+    wall = machine_wall(parts)
     per_cpu = done / sum(p["cpu"] for p in parts)
-    print(f"throughput:          {wall:,.0f} records/s wall, {per_cpu:,.0f} records per CPU-second "
-          "(the machine may be shared: CPU time is the steadier figure)")
+    print(f"throughput:          {done / wall:,.0f} records/s wall ({done:,} records in {wall:.2f} s of validation "
+          f"on the machine), {per_cpu:,.0f} records per CPU-second (the machine may be shared: CPU time is the "
+          "steadier figure)")
 
 
 if __name__ == "__main__":

@@ -196,7 +196,7 @@ class Sandbox:
             civil_url = sqlite_readonly_url(self.civil_sqlite)
         companies = manifest.property_companies
         document = {
-            "settings": {"concurrency": 4, **_large_night_settings(manifest.rows)},
+            "settings": {"concurrency": 4, **large_night_settings(manifest.rows)},
             "partners": {
                 "charity_fund": {
                     "connector": "charity_fund", "title": "园岭社区基金会", "roles": ["fund"],
@@ -226,7 +226,7 @@ class Sandbox:
         return self.partners_file
 
 
-def _large_night_settings(rows: int) -> dict[str, int]:
+def large_night_settings(rows: int) -> dict[str, int]:
     """A large night's partners are synced in processes of their own (a process costs seconds to
     start, so a small night's run as threads) and read in larger batches (each batch pays a fixed
     cost to validate and commit)."""
