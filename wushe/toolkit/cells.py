@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Iterable, Mapping
 
 _SPLIT = re.compile(r"\s*[,，、;；/|]\s*")
@@ -43,7 +43,13 @@ def date_text(value: Any) -> str | None:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    raw = str(value)
+    return _iso_date(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _iso_date(raw: str) -> str:
+    """A column of dates repeats its values: each distinct text is read once (a full export
+    converts hundreds of thousands of cells a night)."""
     match = _DATE_PARTS.match(f"{raw[:4]}-{raw[4:6]}-{raw[6:]}" if len(raw) == 8 and raw.isdigit() else raw)
     if not match:
         return raw

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from wushe.connector import Unreadable
 from wushe.contract import personal_fields
@@ -98,7 +98,9 @@ def write_batch(
         })
         counts.rejected += 1
 
-    active = _active_items(conn, partner, kind)
+    reported = {c["source_id"] for c in candidates}
+    arrived = {str(r.get("source_id")) for r in report.records}
+    active = _active_items(conn, partner, kind, reported | arrived)
     fresh: list[tuple[Any, ...]] = []
     again: list[dict[str, Any]] = []
     cells = Cells(conn.dialect.name)
@@ -122,22 +124,24 @@ def write_batch(
     counts.new, counts.seen_again = len(fresh), len(again)
 
     # a row that now arrives without problems closes what its earlier versions left open
-    reported = {c["source_id"] for c in candidates}
     closed_sources = {sid for (sid, _), _id in active.items() if sid is not None and sid not in reported}
-    arrived = {str(r.get("source_id")) for r in report.records}
     to_close = [item_id for (sid, _), item_id in active.items() if sid in closed_sources and sid in arrived]
-    superseded = [item_id for (sid, digest), item_id in active.items()
-                  if sid in reported and not any(c["source_id"] == sid and c["content_hash"] == digest
-                                                 for c in candidates)]
+    listed = {(c["source_id"], c["content_hash"]) for c in candidates}
+    superseded = [item_id for key, item_id in active.items() if key[0] in reported and key not in listed]
     counts.fixed = _resolve(conn, to_close, "fixed", by="partner", now=now)
     _resolve(conn, superseded, "superseded", by="partner", now=now)
     return counts
 
 
-def _active_items(conn: Connection, partner: str, kind: str) -> dict[tuple[str | None, str | None], int]:
-    """(source id, content hash) -> id of every open or flagged item of this partner and kind."""
+def _active_items(conn: Connection, partner: str, kind: str, source_ids: set[str | None]
+                  ) -> dict[tuple[str | None, str | None], int]:
+    """(source id, content hash) -> id of every open or flagged item of this partner and kind
+    for these source ids (None: the items of rows that had none), found by the source index."""
+    which = one_of(conn, TABLE.c.source_id, [i for i in source_ids if i is not None])
+    if None in source_ids:
+        which = or_(which, TABLE.c.source_id.is_(None))
     query = select(TABLE.c.id, TABLE.c.source_id, TABLE.c.content_hash).where(
-        TABLE.c.partner == partner, TABLE.c.kind == kind, TABLE.c.status.in_(QUARANTINE_ACTIVE))
+        TABLE.c.partner == partner, TABLE.c.kind == kind, TABLE.c.status.in_(QUARANTINE_ACTIVE), which)
     return {(sid, digest): item_id for item_id, sid, digest in conn.execute(query)}
 
 
