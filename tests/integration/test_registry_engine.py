@@ -1,0 +1,36 @@
+"""Opening the registry: what every connection to PostgreSQL is set up with."""
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from wushe.registry.db import make_engine
+
+pytestmark = pytest.mark.postgres
+
+
+def _database_zone(url: str, zone: str) -> None:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        name = conn.execute(text("select current_database()")).scalar_one()
+        conn.execute(text(f'ALTER DATABASE "{name}" SET timezone TO \'{zone}\''))
+    admin.dispose()
+
+
+def test_timestamps_come_back_in_utc_whatever_the_servers_zone(postgres_url: str) -> None:
+    _database_zone(postgres_url, "Asia/Shanghai")
+    engine = make_engine(postgres_url)
+    with engine.connect() as conn:
+        moment = conn.execute(text("select timestamptz '2026-11-20 02:00:00+08:00'")).scalar_one()
+    engine.dispose()
+    assert moment == datetime(2026, 11, 19, 18, 0, tzinfo=timezone.utc)
+    assert moment.tzinfo is timezone.utc  # not a ZoneInfo: pandas reads these in one C pass
+
+
+def test_connection_options_in_the_url_are_kept(postgres_url: str) -> None:
+    engine = make_engine(postgres_url + "?options=-c%20TimeZone%3DAsia/Shanghai")
+    with engine.connect() as conn:
+        zone = conn.execute(text("show timezone")).scalar_one()
+    engine.dispose()
+    assert zone == "Asia/Shanghai"
