@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Engine, select
 
-from wushe.registry.models import CrossReference, GoldenRecord, SourceRecord
+from wushe.registry.models import CrossReference, GoldenLink, GoldenRecord, MatchFeature, SourceRecord
 from wushe.registry.sources import write_source_records
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.resolver import ResolveReport, resolve, resolve_all
@@ -15,6 +15,13 @@ from wushe.resolution.resolver import ResolveReport, resolve, resolve_all
 HEAD = SourceRecord.__table__
 XREF = CrossReference.__table__
 GOLDEN = GoldenRecord.__table__
+LINKS = GoldenLink.__table__
+FEATURES = MatchFeature.__table__
+# (table, column, the table and column it points at): what resolution derives carries no foreign
+# keys, so every resolution in these tests checks that nothing points nowhere
+POINTERS = ((XREF.c.source_record_id, HEAD.c.id), (XREF.c.golden_id, GOLDEN.c.id),
+            (LINKS.c.source_record_id, HEAD.c.id), (LINKS.c.golden_id, GOLDEN.c.id), (LINKS.c.target_id, GOLDEN.c.id),
+            (FEATURES.c.source_record_id, HEAD.c.id))
 
 
 def write(engine: Engine, records: list[dict[str, Any]], run_id: str | None = None,
@@ -25,12 +32,28 @@ def write(engine: Engine, records: list[dict[str, Any]], run_id: str | None = No
 
 def full(engine: Engine, config: ResolutionConfig | None = None) -> ResolveReport:
     with engine.begin() as conn:
-        return resolve_all(conn, config=config)
+        report = resolve_all(conn, config=config)
+    assert dangling(engine) == {}
+    return report
 
 
 def delta(engine: Engine, touched: Iterable[tuple[str, ...]], config: ResolutionConfig | None = None) -> ResolveReport:
     with engine.begin() as conn:
-        return resolve(conn, list(touched), config=config)
+        report = resolve(conn, list(touched), config=config)
+    assert dangling(engine) == {}
+    return report
+
+
+def dangling(engine: Engine) -> dict[str, list[Any]]:
+    """``table.column`` -> the values in it that name no row of the table it points at."""
+    found = {}
+    with engine.connect() as conn:
+        for column, target in POINTERS:
+            missing = select(column).where(column.is_not(None), column.not_in(select(target))).limit(5)
+            values = conn.execute(missing).scalars().all()
+            if values:
+                found[f"{column.table.name}.{column.name}"] = values
+    return found
 
 
 def golden_of(engine: Engine, kind: str | None = None) -> dict[str, str]:

@@ -231,3 +231,15 @@ def test_a_rewritten_golden_record_keeps_the_cross_references_that_did_not_chang
     with registry.connect() as conn:
         runs = conn.execute(select(CrossReference.run_id).where(CrossReference.golden_id == ids[members[0]])).scalars()
         assert sorted(runs) == ["r1"] * len(members)
+
+
+def test_a_cross_reference_to_a_missing_golden_record_is_caught(registry) -> None:
+    """What resolution derives has no foreign keys: the check every resolution test runs finds a
+    pointer to nothing."""
+    from tests.resolution.helpers import dangling
+
+    write(registry, [make_record("fund", "organization", "a", cases.AT, {"name": "园岭长者食堂"}, fetched_at=cases.AT)])
+    full(registry)
+    with registry.begin() as conn:
+        conn.execute(CrossReference.__table__.update().values(golden_id="organization-gone"))
+    assert dangling(registry) == {"cross_reference.golden_id": ["organization-gone"]}
