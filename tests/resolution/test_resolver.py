@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from datetime import datetime, timezone
 
-import numpy as np
 from sqlalchemy import select
 
 from tests.resolution import cases, world
