@@ -234,12 +234,14 @@ def main() -> None:
             args.source = "sandbox"
         except ImportError:
             args.source = "synthetic"
-    if args.processes is None and args.source == "sandbox":
-        from wushe.sandbox.up import large_night_settings
+    if args.processes is None:
+        args.processes = 1
+        if args.source == "sandbox":
+            from wushe.sandbox.up import large_night_settings
 
-        args.processes = large_night_settings(args.records).get("partner_processes", 1)
+            args.processes = large_night_settings(args.records).get("partner_processes", 1)
 
-    parts = in_processes(args) if (args.processes or 1) > 1 else [validate_share(args)]
+    parts = in_processes(args) if args.processes > 1 else [validate_share(args)]
     done = sum(p["done"] for p in parts)
     print(f"validator ready (Great Expectations import and suites) in {max(p['ready'] for p in parts):.1f} s")
     print(f"records validated:   {done:,} from the {args.source} in batches of up to {args.batch:,} "

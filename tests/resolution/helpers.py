@@ -17,8 +17,8 @@ XREF = CrossReference.__table__
 GOLDEN = GoldenRecord.__table__
 LINKS = GoldenLink.__table__
 FEATURES = MatchFeature.__table__
-# (table, column, the table and column it points at): what resolution derives carries no foreign
-# keys, so every resolution in these tests checks that nothing points nowhere
+# (column, the column it points at): what resolution derives carries no foreign keys, so every
+# resolution in these tests checks that nothing points nowhere
 POINTERS = ((XREF.c.source_record_id, HEAD.c.id), (XREF.c.golden_id, GOLDEN.c.id),
             (LINKS.c.source_record_id, HEAD.c.id), (LINKS.c.golden_id, GOLDEN.c.id), (LINKS.c.target_id, GOLDEN.c.id),
             (FEATURES.c.source_record_id, HEAD.c.id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import select
 
 from tests.resolution import cases
@@ -56,9 +57,6 @@ def test_a_pass_that_fails_leaves_the_queue_as_it_was(registry, monkeypatch) -> 
         raise RuntimeError("crash in the middle of the pass")
 
     monkeypatch.setattr(pending, "resolve_records", broken)
-    try:
-        with registry.begin() as conn:
-            resolve_pending(conn)
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError, match="crash in the middle"), registry.begin() as conn:
+        resolve_pending(conn)
     assert queued(registry) == {"a": "organization"}

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from tests.resolution import cases, world
-from tests.resolution.helpers import delta, full, golden_of, golden_row, partition, write
+from tests.resolution.helpers import dangling, delta, full, golden_of, golden_row, partition, write
 from wushe.contract import make_record
 from wushe.registry.db import make_engine
 from wushe.registry.migrate import upgrade
@@ -235,8 +235,6 @@ def test_a_rewritten_golden_record_keeps_the_cross_references_that_did_not_chang
 def test_a_cross_reference_to_a_missing_golden_record_is_caught(registry) -> None:
     """What resolution derives has no foreign keys: the check every resolution test runs finds a
     pointer to nothing."""
-    from tests.resolution.helpers import dangling
-
     write(registry, [make_record("fund", "organization", "a", cases.AT, {"name": "园岭长者食堂"}, fetched_at=cases.AT)])
     full(registry)
     with registry.begin() as conn:

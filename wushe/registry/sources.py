@@ -231,9 +231,9 @@ def _write_group(
 def _queue_for_resolution(conn: Connection, *where: ColumnElement[bool]) -> None:
     """Mark the source records found by ``where`` pending resolution (``pending_record``); one
     already pending stays so."""
-    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    upsert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
     found = select(HEAD.c.id, HEAD.c.kind).where(*where)
-    conn.execute(insert(PENDING).from_select(["source_record_id", "kind"], found).on_conflict_do_nothing())
+    conn.execute(upsert(PENDING).from_select(["source_record_id", "kind"], found).on_conflict_do_nothing())
 
 
 def _insert_new(conn: Connection, cells: Cells, rows: list[tuple[Any, ...]], at: str | None,
