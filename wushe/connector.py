@@ -5,13 +5,20 @@ A connector class is instantiated once per partner in the partners file. It decl
 stream as a sequence of :class:`Batch` objects. Each batch carries the contract records and the
 stream state *after* the batch, so the registry can commit a batch's merge and the new cursor in
 one transaction. Connectors map fields; they never validate or merge.
+
+A sync may say what the registry already holds of a stream (:class:`KnownRows`, through
+:func:`rows_known`); a reader that can tell a row is unchanged before mapping it leaves it unmapped
+and lists it in :attr:`Batch.unchanged`. Connectors built on ``wushe.toolkit.reading.batches`` do
+this for whole-stream reads without writing anything; any other connector may ignore it.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, Protocol, Sequence
 
 from pydantic import BaseModel, ValidationError
 
@@ -52,9 +59,58 @@ class Batch:
     records: list[Record]
     state: dict[str, Any]
     unreadable: list[Unreadable] = field(default_factory=list)
+    # rows read but left unmapped because the registry holds them exactly so (KnownRows.unchanged):
+    # source id -> the token KnownRows gave for it
+    unchanged: dict[str, Any] = field(default_factory=dict)
+    # the digest (KnownRows.digest) of the row each record was mapped from, by source id; only
+    # filled while a KnownRows is in effect, so the registry can recognise the row next time
+    row_digests: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.records) + len(self.unreadable)
+        return len(self.records) + len(self.unreadable) + len(self.unchanged)
+
+
+class KnownRows(Protocol):
+    """What the registry already holds of the stream being read, told by the digest of each
+    partner row.
+
+    A row whose digest matches the one stored for its source id would map to the record already
+    stored, so a reader may skip mapping it. The digest covers how rows are mapped (the mapping
+    code, the partner's configuration), so a change there makes every row new again.
+
+    Example, in a reader of whole-stream exports::
+
+        known = known_rows()
+        if known is not None:
+            digests = {row["id"]: known.digest(row) for row in rows}
+            same = known.unchanged(list(digests.items()))   # {source_id: token}
+            rows = [row for row in rows if row["id"] not in same]
+    """
+
+    def digest(self, values: dict[str, Any]) -> str:
+        """The digest of one partner row (its values as read)."""
+
+    def unchanged(self, rows: Sequence[tuple[str, str]]) -> dict[str, Any]:
+        """Of these ``(source_id, digest)`` pairs, the source ids the registry holds unchanged,
+        each with a token for :attr:`Batch.unchanged`."""
+
+
+_known_rows: ContextVar[KnownRows | None] = ContextVar("wushe_known_rows", default=None)
+
+
+@contextmanager
+def rows_known(known: KnownRows | None) -> Iterator[None]:
+    """Make ``known`` what :func:`known_rows` returns to readers running within the block."""
+    token = _known_rows.set(known)
+    try:
+        yield
+    finally:
+        _known_rows.reset(token)
+
+
+def known_rows() -> KnownRows | None:
+    """What the registry already holds of the stream being read (None: nothing is known; map every row)."""
+    return _known_rows.get()
 
 
 @dataclass(frozen=True)

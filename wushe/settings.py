@@ -47,11 +47,21 @@ def secret_key() -> bytes:
 @lru_cache(maxsize=8)
 def _stored_key(folder: str) -> bytes:
     """The key stored in ``folder``, created there on first use; read once per process (every ID
-    number of a sync is hashed with it)."""
+    number of a sync is hashed with it).
+
+    A new key is written whole to a file of its own, then linked into place, which fails if another
+    process was first: processes starting together all read the one key, never a half-written one."""
     path = Path(folder) / "secret.key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        draft = path.with_name(f"secret.key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process stored its key first: that one is the key
+        finally:
+            draft.unlink()
     return path.read_text().strip().encode()

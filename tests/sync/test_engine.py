@@ -307,3 +307,64 @@ def test_a_stream_is_read_with_the_cyclic_collector_paused_and_its_cycles_freed_
     assert report.status == "succeeded" and report.fetched == 20
     assert len(seen) == 3  # batches of 7
     assert seen == [(False, False)] * 3
+
+
+@pytest.fixture
+def mapped(monkeypatch) -> list[str]:
+    """The source ids of the partner rows mapped to records, in order."""
+    from wushe.toolkit.reading import RecordMaker
+
+    calls: list[str] = []
+    original = RecordMaker.make
+    monkeypatch.setattr(RecordMaker, "make", lambda self, values, **kw: calls.append(self.source_id(values))
+                        or original(self, values, **kw))
+    return calls
+
+
+def test_rows_a_full_export_delivers_again_unchanged_are_not_mapped_again(registry, partners_file, drop,
+                                                                          mapped) -> None:
+    partners = load_partners(partners_file)
+    run_sync(registry, partners, notify=False)
+    rows = org_rows(21)
+    rows[4][1] = "园岭爱心商家四号店（新址）"
+    write_csv(drop["shops"], rows)
+    mapped.clear()
+    report = run_sync(registry, partners, notify=False)
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert sorted(mapped) == ["M00004", "M00020"]  # the renamed shop and the new one
+    assert (shops.fetched, shops.valid, shops.new, shops.updated, shops.unchanged) == (21, 21, 1, 1, 19)
+    with registry.connect() as conn:
+        stored = conn.scalar(select(SourceRecord.payload).where(SourceRecord.partner == "shops",
+                                                                SourceRecord.source_id == "M00004"))
+    assert stored["name"] == rows[4][1]
+
+
+def test_a_changed_mapping_maps_every_row_again(registry, partners_file, mapped) -> None:
+    run_sync(registry, load_partners(partners_file), notify=False)
+    text = partners_file.read_text(encoding="utf-8")
+    partners_file.write_text(text.replace("org_type: {const: merchant}",
+                                          "org_type: {const: merchant}\n            address: {const: 园岭街道}", 1),
+                             encoding="utf-8")
+    mapped.clear()
+    report = run_sync(registry, load_partners(partners_file), notify=False)
+    shops = next(s for s in report.streams if s.partner == "shops")
+    assert sorted(mapped) == [f"M{i:05d}" for i in range(20)] and shops.updated == 20  # the shops only
+    with registry.connect() as conn:
+        addresses = conn.scalars(select(SourceRecord.payload).where(SourceRecord.partner == "shops")).all()
+    assert {p.get("address") for p in addresses} == {"园岭街道"}
+
+
+def test_rows_stored_without_a_row_digest_get_one_when_read_again(registry, partners_file, mapped) -> None:
+    """A registry filled before row digests were kept: its rows are mapped once more, then never."""
+    from sqlalchemy import update
+
+    partners = load_partners(partners_file)
+    run_sync(registry, partners, notify=False)
+    with registry.begin() as conn:
+        conn.execute(update(SourceRecord).values(row_hash=None))
+    mapped.clear()
+    report = run_sync(registry, partners, notify=False)
+    assert len(mapped) == 25 and all(s.unchanged == s.fetched for s in report.streams)
+    mapped.clear()
+    run_sync(registry, partners, notify=False)
+    assert mapped == []

@@ -64,3 +64,23 @@ def test_a_machine_key_is_created_once_per_home_and_read_once(monkeypatch, tmp_p
     monkeypatch.setenv("WUSHE_HOME", str(tmp_path / "two"))
     assert id_number_digest("11010519491231002X") != first[0]
     assert settings.secret_key() == (tmp_path / "two" / "secret.key").read_text().strip().encode()
+
+
+def test_processes_starting_together_all_get_the_one_stored_key(tmp_path) -> None:
+    """Partner processes of a first sync ask for the key at once: none may fail or read it half written."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from wushe.settings import _stored_key
+
+    for attempt in range(30):
+        folder = tmp_path / f"home{attempt}"
+        start = Barrier(6)
+
+        def key() -> bytes:
+            start.wait()
+            return _stored_key.__wrapped__(str(folder))  # as a fresh process would, without the cache
+
+        with ThreadPoolExecutor(6) as pool:
+            keys = {f.result() for f in [pool.submit(key) for _ in range(6)]}
+        assert len(keys) == 1 and len(keys.pop()) == 64

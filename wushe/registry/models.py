@@ -111,6 +111,9 @@ class SourceRecord(Base):
     stream: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(32))
+    # digest of the partner row the content was mapped from, keyed by how rows are mapped: the same
+    # row read again needs no mapping (wushe.registry.known_rows); None where it is not known
+    row_hash: Mapped[str | None] = mapped_column(String(32))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     payload: Mapped[dict[str, Any]]
     source_updated_at: Mapped[datetime | None]

@@ -37,7 +37,8 @@ HISTORY = SourceVersion.__table__
 QUARANTINE = QuarantineItem.__table__
 PENDING = PendingRecord.__table__
 # a new row's own columns, as the loop collects them; _insert_new adds the batch's time and constants
-NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at", "withdrawn_at")
+NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at", "withdrawn_at",
+               "row_hash")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
                    "fetched_at", "recorded_at", "superseded_at", "run_id")
 _JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
@@ -64,6 +65,7 @@ class Head(NamedTuple):
     content_hash: str
     withdrawn: bool
     stream: str | None
+    row_hash: str | None  # digest of the partner row it was last mapped from (see wushe.registry.known_rows)
 
 
 @dataclass
@@ -105,37 +107,45 @@ class Sorted:
 
     changed: list[Record]  # new, changed, re-appearing, or repeated within the batch
     seen: list[int]  # the stored rows of the unchanged ones, for mark_seen
+    # (stored row, row digest) of unchanged ones whose partner row now reads differently (a field
+    # not mapped changed, or the row had no digest yet), for remember_row_digests
+    restamped: list[tuple[int, str]]
 
 
-def sort_unchanged(conn: Connection, records: Sequence[Record]) -> Sorted:
+def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dict[str, str] | None = None) -> Sorted:
     """Find the records whose stored content is already exactly this (and still live).
 
     They need neither validating (they passed when they arrived) nor merging, only a fresh
     ``last_seen_at``: on a full export, that is most of a night. A key repeated within the batch
     counts as changed, so the batch's last-one-wins order stays with the writer; so does a key with
-    a quarantine item still open or flagged, so that validation can close it.
+    a quarantine item still open or flagged, so that validation can close it. ``row_digests`` (by
+    source id, see :class:`~wushe.connector.Batch`) are the partner rows' digests, kept with the rows.
     """
+    row_digests = row_digests or {}
     repeated = Counter((r["partner"], r["kind"], r["source_id"]) for r in records)
     groups: dict[tuple[str, str], list[Record]] = {}
     for rec in records:
         groups.setdefault((rec["partner"], rec["kind"]), []).append(rec)
-    out = Sorted([], [])
+    out = Sorted([], [], [])
     for (partner, kind), group in groups.items():
         ids = [r["source_id"] for r in group]
         heads = existing_heads(conn, partner, kind, ids)
-        questioned = _questioned(conn, partner, kind, [i for i in ids if i in heads])
+        questioned = questioned_ids(conn, partner, kind, [i for i in ids if i in heads])
         for rec in group:
             old = heads.get(rec["source_id"])
             if old is not None and repeated[(partner, kind, rec["source_id"])] == 1 and (
                     not old.withdrawn or rec.get("deleted")) and rec["source_id"] not in questioned:
                 if encode_record(rec).digest == old.content_hash:
                     out.seen.append(old.id)
+                    digest = row_digests.get(rec["source_id"])
+                    if digest is not None and digest != old.row_hash:
+                        out.restamped.append((old.id, digest))
                     continue
             out.changed.append(rec)
     return out
 
 
-def _questioned(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> set[str]:
+def questioned_ids(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> set[str]:
     """Which of these source ids have a quarantine item still open or flagged."""
     return set(conn.scalars(select(QUARANTINE.c.source_id).where(
         QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status.in_(QUARANTINE_ACTIVE),
@@ -146,10 +156,10 @@ def existing_heads(conn: Connection, partner: str, kind: str, ids: Sequence[str]
     """The stored rows for these source ids of one partner and kind (a whole batch's ids in one
     statement: see ``wushe.registry.sets``)."""
     query = select(HEAD.c.id, HEAD.c.source_id, HEAD.c.version, HEAD.c.content_hash, HEAD.c.withdrawn_at,
-                   HEAD.c.stream).where(HEAD.c.partner == partner, HEAD.c.kind == kind,
-                                        one_of(conn, HEAD.c.source_id, ids))
-    return {source_id: Head(row_id, version, digest, withdrawn is not None, stream)
-            for row_id, source_id, version, digest, withdrawn, stream in conn.execute(query)}
+                   HEAD.c.stream, HEAD.c.row_hash).where(HEAD.c.partner == partner, HEAD.c.kind == kind,
+                                                         one_of(conn, HEAD.c.source_id, ids))
+    return {source_id: Head(row_id, version, digest, withdrawn is not None, stream, row_hash)
+            for row_id, source_id, version, digest, withdrawn, stream, row_hash in conn.execute(query)}
 
 
 def write_source_records(
@@ -159,10 +169,12 @@ def write_source_records(
     run_id: str | None = None,
     stream: str | None = None,
     now: datetime | None = None,
+    row_digests: dict[str, str] | None = None,
 ) -> WriteResult:
     """Store a batch of contract records; returns the counts and which records changed.
 
     Within one batch the last record for a key wins, as it would arriving one after another.
+    ``row_digests`` (by source id: a batch of one stream) are kept with the rows they came from.
     """
     now = now or datetime.now(timezone.utc)
     groups: dict[tuple[str, str], dict[str, Record]] = {}
@@ -171,7 +183,8 @@ def write_source_records(
     result = WriteResult(WriteCounts(), [])
     with cyclic_gc_paused():
         for (partner, kind), by_id in groups.items():
-            result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched)
+            result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched,
+                                          row_digests or {})
     return result
 
 
@@ -184,6 +197,7 @@ def _write_group(
     stream: str | None,
     now: datetime,
     touched: list[tuple[str, str, str, str]],
+    row_digests: dict[str, str],
 ) -> WriteCounts:
     cells = Cells(conn.dialect.name)
     at = cells.ts(now)
@@ -200,7 +214,7 @@ def _write_group(
         if old is None:
             change = "deleted" if deleted else "new"
             fresh.append((source_id, digest, deleted, body.decode(), rec.get("source_updated_at"),
-                          rec.get("fetched_at"), at if deleted else None))
+                          rec.get("fetched_at"), at if deleted else None, row_digests.get(source_id)))
         elif old.content_hash == digest and (not old.withdrawn or deleted):
             seen.append(old.id)
             tally["unchanged"] += 1
@@ -211,7 +225,8 @@ def _write_group(
                             "content_hash": digest, "deleted": deleted,
                             "payload": payload, "source_updated_at": _as_datetime(rec.get("source_updated_at")),
                             "fetched_at": _as_datetime(rec.get("fetched_at")), "changed_at": now,
-                            "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id})
+                            "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id,
+                            "row_hash": row_digests.get(source_id)})
         tally[change] += 1
         touched.append((partner, kind, source_id, change))
 
@@ -257,6 +272,13 @@ def mark_seen(conn: Connection, row_ids: Sequence[int], *, stream: str | None = 
               **({"stream": stream} if stream else {})}
     if len(row_ids):
         conn.execute(update(HEAD).where(one_of(conn, HEAD.c.id, row_ids)).values(values))
+
+
+def remember_row_digests(conn: Connection, rows: Sequence[tuple[int, str]]) -> None:
+    """Keep these (stored row, row digest) pairs: the partner rows now read this way."""
+    if rows:
+        conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")),
+                     [{"b_id": row_id, "row_hash": digest} for row_id, digest in rows])
 
 
 def _as_datetime(value: datetime | str | None) -> datetime | None:

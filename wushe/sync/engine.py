@@ -24,14 +24,17 @@ from typing import Any, Callable
 from sqlalchemy import Engine
 
 from wushe.config import Partner, Partners
-from wushe.connector import Batch, Connector, Stream
+from wushe.connector import Batch, Connector, Stream, rows_known
 from wushe.errors import ConnectorError, WusheError
 from wushe.gcpause import cyclic_gc_paused
 from wushe.memory import release_freed_memory
 from wushe.registry.db import refresh_statistics, shareable, write_transaction
-from wushe.registry.sources import keep_seen, mark_seen, sort_unchanged, withdraw_unseen, write_source_records
+from wushe.registry.known_rows import StoredRows
+from wushe.registry.sources import (keep_seen, mark_seen, remember_row_digests, sort_unchanged, withdraw_unseen,
+                                    write_source_records)
 from wushe.sync import runs
 from wushe.sync.crashpoints import crash_point
+from wushe.sync.fingerprint import mapping_key
 from wushe.sync.report import StreamReport, SyncReport
 
 log = logging.getLogger("wushe.sync")
@@ -87,7 +90,8 @@ def sync_stream(
         # whole until it is committed: the cyclic collector would pass over the growing batch again
         # and again (at 190,000 merchant rows, 6 of the stream's 15 CPU seconds). Reference counting
         # frees what a batch leaves; any cycles it left are collected after it, young ones only.
-        with cyclic_gc_paused():
+        known = StoredRows(engine, partner.name, stream.kind, mapping_key(partner, connector, stream))
+        with cyclic_gc_paused(), rows_known(known):
             for batch in connector.read(partner.config, stream, state):
                 crash_point("batch-read")
                 with guard():
@@ -129,21 +133,24 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
     """Validate, store and move the cursor: all or nothing. Stored changes stay marked pending
     until the resolution pass merges them, so a crash between the two loses nothing."""
     with engine.connect() as conn:  # only this stream's own writer changes these rows
-        known = sort_unchanged(conn, batch.records)
+        known = sort_unchanged(conn, batch.records, batch.row_digests)
+    seen = [*known.seen, *batch.unchanged.values()]  # the rows left unmapped are stored rows too
     # outside the transaction: validation needs no database (and rows already held need none)
-    validated = check.validate(known.changed, unreadable=batch.unreadable, known_valid=len(known.seen))
+    validated = check.validate(known.changed, unreadable=batch.unreadable, known_valid=len(seen))
     with write_transaction(engine) as conn:
         outcome = check.record(conn, validated)  # raises GateFailure before writing anything
         crash_point("batch-validated")
-        written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name)
-        mark_seen(conn, known.seen, stream=stream.name, run_id=run_id)
+        written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name,
+                                       row_digests=batch.row_digests)
+        mark_seen(conn, seen, stream=stream.name, run_id=run_id)
+        remember_row_digests(conn, known.restamped)
         held_back = outcome.held_back() + [u.source_id for u in batch.unreadable if u.source_id is not None]
         keep_seen(conn, partner.name, stream.kind, [str(i) for i in held_back], run_id=run_id)
         crash_point("batch-stored")
         c = written.counts
-        runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid) + len(known.seen),
+        runs.add_counts(conn, stream_run, fetched=len(batch), valid=len(outcome.valid) + len(seen),
                         quarantined=outcome.quarantine.rejected, new=c.new, updated=c.updated,
-                        unchanged=c.unchanged + len(known.seen), withdrawn=c.deleted)
+                        unchanged=c.unchanged + len(seen), withdrawn=c.deleted)
         runs.save_state(conn, partner.name, stream.name, batch.state, run_id)
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone, tzinfo
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from wushe.connector import Batch, Unreadable
+from wushe.connector import Batch, KnownRows, Unreadable, known_rows
 from wushe.contract import Record, make_record
 from wushe.toolkit.dates import parse_datetime
 from wushe.toolkit.incremental import CursorTracker
@@ -151,8 +151,16 @@ def batches(
     With a ``tracker`` only new rows pass, keyed by their updated-at time (or ``cursor_of(values,
     updated)`` where the source's cursor is another value, e.g. a database's own timestamp). A
     source without update times dates each record by the row's ``observed_at``, else ``fallback``.
+
+    A whole-stream read (no tracker) during a sync that knows the stream's rows
+    (:func:`~wushe.connector.known_rows`) maps only the rows the registry does not hold unchanged:
+    on a nightly full export, that is most of them.
     """
     fetched_at = fetched_at or now_iso()
+    known = known_rows() if tracker is None else None
+    if known is not None:
+        yield from _unmapped_unchanged(rows, maker, known, batch_size, fallback, fetched_at)
+        return
     records: list[Record] = []
     unreadable: list[Unreadable] = []
     sent_state: dict[str, Any] | None = None if tracker is None else tracker.start.to_state()
@@ -163,7 +171,7 @@ def batches(
             try:
                 record, updated = maker.make(row.values, fetched_at=fetched_at, fallback=row.observed_at or fallback)
             except MappingError as exc:
-                unreadable.append(Unreadable(f"{row.location}: {exc}", jsonable(row.values), maker.source_id(row.values)))
+                unreadable.append(_unreadable(maker, row, exc))
             else:
                 cursor = cursor_of(row.values, updated) if cursor_of else updated
                 if tracker is None or tracker.admit(cursor, record["source_id"]):
@@ -175,6 +183,47 @@ def batches(
     final = tracker.final() if tracker else {}
     if records or unreadable or final != sent_state:
         yield Batch(records, final, unreadable)
+
+
+def _unmapped_unchanged(rows: Iterable[SourceRow | Unreadable], maker: RecordMaker, known: KnownRows,
+                        batch_size: int, fallback: datetime | None, fetched_at: str) -> Iterator[Batch]:
+    """Batches of a whole-stream read in which the rows ``known`` holds unchanged stay unmapped."""
+    held: list[SourceRow] = []
+    unreadable: list[Unreadable] = []
+    sent = False
+    for row in rows:
+        if isinstance(row, Unreadable):
+            unreadable.append(row)
+        else:
+            held.append(row)
+        if len(held) + len(unreadable) >= batch_size:
+            yield _mapped_if_changed(held, unreadable, maker, known, fallback, fetched_at)
+            held, unreadable, sent = [], [], True
+    if held or unreadable or not sent:
+        yield _mapped_if_changed(held, unreadable, maker, known, fallback, fetched_at)
+
+
+def _mapped_if_changed(held: list[SourceRow], unreadable: list[Unreadable], maker: RecordMaker, known: KnownRows,
+                       fallback: datetime | None, fetched_at: str) -> Batch:
+    digests = [known.digest(row.values) for row in held]
+    ids = [maker.source_id(row.values) for row in held]
+    unchanged = known.unchanged([(i, d) for i, d in zip(ids, digests) if i is not None])
+    batch = Batch([], {}, unreadable, unchanged)
+    for row, source_id, digest in zip(held, ids, digests):
+        if source_id in unchanged:
+            continue
+        try:
+            record, _updated = maker.make(row.values, fetched_at=fetched_at, fallback=row.observed_at or fallback)
+        except MappingError as exc:
+            unreadable.append(_unreadable(maker, row, exc))
+        else:
+            batch.records.append(record)
+            batch.row_digests[record["source_id"]] = digest
+    return batch
+
+
+def _unreadable(maker: RecordMaker, row: SourceRow, exc: MappingError) -> Unreadable:
+    return Unreadable(f"{row.location}: {exc}", jsonable(row.values), maker.source_id(row.values))
 
 
 def expect_rows(batches: Iterable[Batch], fail: Callable[[], Exception]) -> Iterator[Batch]:
