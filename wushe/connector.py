@@ -95,6 +95,14 @@ class KnownRows(Protocol):
         each with a token for :attr:`Batch.unchanged`."""
 
 
+def transport_fields(config: Any) -> frozenset[str]:
+    """The fields of a connector's configuration that say where and how rows are fetched, not what
+    they mean: an address, a credential, a page or batch size, a time limit. Config classes list
+    theirs in a ``transport`` class variable (a subclass adds to its bases'); changing one of them
+    leaves the rows the registry knows unchanged (see :class:`KnownRows`)."""
+    return frozenset().union(*(vars(cls).get("transport", ()) for cls in type(config).__mro__))
+
+
 _known_rows: ContextVar[KnownRows | None] = ContextVar("wushe_known_rows", default=None)
 
 

@@ -368,3 +368,18 @@ def test_rows_stored_without_a_row_digest_get_one_when_read_again(registry, part
     mapped.clear()
     run_sync(registry, partners, notify=False)
     assert mapped == []
+
+
+def test_where_and_how_rows_are_fetched_is_not_how_they_map(registry, partners_file, drop, mapped) -> None:
+    """A moved drop folder or another batch size (transport settings) leaves unchanged rows unmapped."""
+    import shutil
+
+    run_sync(registry, load_partners(partners_file), notify=False)
+    moved = drop["shops"].with_name("shops-moved")
+    shutil.copytree(drop["shops"], moved)
+    text = partners_file.read_text(encoding="utf-8")
+    partners_file.write_text(text.replace(str(drop["shops"]), str(moved)).replace("batch_size: 7", "batch_size: 9"),
+                             encoding="utf-8")
+    mapped.clear()
+    report = run_sync(registry, load_partners(partners_file), notify=False)
+    assert mapped == [] and all(s.unchanged == s.fetched for s in report.streams)

@@ -2,7 +2,8 @@
 
 A partner row read again maps to the record stored from it only if nothing that maps it changed:
 the connector's code and data files, wushe's own (the toolkit, the contract, how personal data is
-protected), the partner's configuration, the stream, and the secret key identifiers are hashed
+protected), the partner's configuration (but for where and how rows are fetched:
+:func:`~wushe.connector.transport_fields`), the stream, and the secret key identifiers are hashed
 with. All of them go into the key of the row digests (``wushe.registry.known_rows``), so any
 change makes every row new again for one read: the first night after an upgrade maps everything.
 """
@@ -20,14 +21,14 @@ import orjson
 import wushe
 from wushe import settings
 from wushe.config import Partner
-from wushe.connector import Connector, Stream
+from wushe.connector import Connector, Stream, transport_fields
 
 
 def mapping_key(partner: Partner, connector: Connector, stream: Stream) -> bytes:
     """A 32-byte key for the digests of ``stream``'s rows of ``partner``."""
     key = hashlib.blake2b(digest_size=32)
     key.update(code_fingerprint(type(connector).__module__))
-    config = partner.config.model_dump(mode="json") if hasattr(partner.config, "model_dump") else partner.config
+    config = partner.config.model_dump(mode="json", exclude=set(transport_fields(partner.config)))
     key.update(orjson.dumps({"partner": partner.name, "stream": stream.name, "kind": stream.kind, "config": config},
                             option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str))
     key.update(hashlib.sha256(settings.secret_key()).digest())

@@ -16,7 +16,7 @@ import email.utils
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, ClassVar, Callable, Mapping
 from urllib.parse import urljoin
 
 import orjson
@@ -45,6 +45,9 @@ class HttpSettings(HidesSecrets):
     shown_as = {"base_url": redact_url, "headers": lambda h: redact_headers(h, secret_header_names(h))}
 
     model_config = ConfigDict(extra="forbid")
+    transport: ClassVar[frozenset[str]] = frozenset({
+        "base_url", "auth", "headers", "connect_timeout_seconds", "timeout_seconds", "total_timeout_seconds", "retries",
+        "backoff_seconds", "max_retry_after_seconds", "verify_tls", "strict_content_type"})
 
     base_url: str = Field(description="Root URL of the partner's API; paths are resolved against it")
     auth: AuthConfig | None = Field(None, description="How to authenticate (api_key, bearer, basic, oauth2_client_credentials)")

@@ -17,7 +17,7 @@ after any page. Tombstones (``"deleted": true``) arrive as deleted records.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 from pydantic import Field, SecretStr, model_validator
 
@@ -42,6 +42,8 @@ TIMEZONE = "Asia/Shanghai"
 
 
 class CharityFundConfig(HttpSettings):
+    transport: ClassVar[frozenset[str]] = frozenset({"token", "page_size", "batch_size"})
+
     token: SecretStr | None = Field(
         None, min_length=4, description="The fund's API token, sent as a bearer token; write it as ${ENV_VAR} (or give auth)"
     )

@@ -15,7 +15,7 @@ removed: ``del_flag = '1'`` marks a deletion and arrives as a deleted record.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -36,6 +36,7 @@ TIMEZONE = "Asia/Shanghai"
 
 class CivilAffairsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    transport: ClassVar[frozenset[str]] = frozenset({"url", "connect_timeout_seconds", "batch_size"})
 
     url: SecretStr = Field(description="SQLAlchemy URL of the bureau's database (sqlite, mysql+pymysql, postgresql+psycopg…)")
     connect_timeout_seconds: float = Field(10, gt=0, description="Longest wait for a connection")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from typing import Any, Generic, Iterator, TypeVar
+from typing import Any, ClassVar, Generic, Iterator, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -58,6 +58,7 @@ SpecT = TypeVar("SpecT", bound=StreamSpec)
 
 class DeclarativeConfig(BaseModel, Generic[SpecT]):
     model_config = ConfigDict(extra="forbid")
+    transport: ClassVar[frozenset[str]] = frozenset({"batch_size"})
 
     batch_size: int = Field(5000, ge=1, le=200_000, description="Records per batch")
     streams: dict[str, SpecT] = Field(min_length=1, description="Stream name → what it reads and how it maps")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, ClassVar, Iterator, Literal
 
 from pydantic import Field
 
@@ -58,6 +58,7 @@ class XlsxStream(FileStream):
 
 
 class FileConfig(DeclarativeConfig[FileStream]):
+    transport: ClassVar[frozenset[str]] = frozenset({"folder"})
     folder: str = Field(description="The drop folder the partner's exports arrive in")
 
 

@@ -19,7 +19,7 @@ config:
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 from pydantic import Field, SecretStr, model_validator
 
@@ -43,6 +43,7 @@ class SqlStream(StreamSpec):
 
 
 class SqlConfig(DeclarativeConfig[SqlStream]):
+    transport: ClassVar[frozenset[str]] = frozenset({"url", "connect_timeout_seconds"})
     url: SecretStr = Field(description="SQLAlchemy URL of the partner database (sqlite, mysql+pymysql, postgresql+psycopg…)")
     connect_timeout_seconds: float = Field(10, gt=0, description="Longest wait for a connection")
 

@@ -16,7 +16,7 @@ The API has no change filter and drops what is deleted, so each read is a full e
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 from pydantic import Field
 
@@ -36,6 +36,8 @@ TIMEZONE = "Asia/Shanghai"
 
 
 class MerchantsConfig(HttpSettings):
+    transport: ClassVar[frozenset[str]] = frozenset({"page_size", "batch_size", "allow_empty"})
+
     page_size: int = Field(500, ge=1, le=1000, description="Records per request (1–1000)")
     batch_size: int = Field(5000, ge=1, le=200_000, description="Records per batch")
     allow_empty: bool = Field(False, description="Accept a listing with no records (else it is an error: it would withdraw everything)")

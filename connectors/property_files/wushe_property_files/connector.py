@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, ClassVar, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,7 @@ class Company(BaseModel):
 
 class PropertyFilesConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    transport: ClassVar[frozenset[str]] = frozenset({"folder", "batch_size", "allow_empty", "max_age_days"})
 
     folder: str = Field(description="The drop folder the companies' exports arrive in")
     companies: list[Company] = Field(min_length=1, description="The exporting companies")
