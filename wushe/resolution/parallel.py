@@ -13,7 +13,6 @@ processes can open (a file or a server, not an in-memory database).
 
 from __future__ import annotations
 
-import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
@@ -23,6 +22,7 @@ from sqlalchemy import Connection
 
 from wushe.registry.db import engine_url, shareable
 from wushe.resolution.config import ResolutionConfig
+from wushe.workers import environment, pool_context, start_worker
 
 if TYPE_CHECKING:
     from wushe.resolution.resolver import KindPlan
@@ -50,11 +50,12 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
         yield {}
         return
     url = engine_url(conn.engine)
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections or threads
+    context = pool_context()
     # a process per whole kind: what one kind's plan needed is handed back to the system, not kept
     # for the next; deltas are small, and share their processes rather than start one each
     fresh = 1 if any(touched is None for touched in jobs.values()) else None
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, max_tasks_per_child=fresh) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, max_tasks_per_child=fresh,
+                             initializer=start_worker, initargs=(environment(),)) as pool:
         futures = {kind: pool.submit(_plan, url, kind, touched, config, now) for kind, touched in jobs.items()}
         try:
             yield futures

@@ -24,13 +24,13 @@ POINTS = (
 
 _hits: Counter[str] = Counter()
 _lock = threading.Lock()
-_parent_too = False  # in a partner's worker process: the crash is the whole sync's
+_syncing: int | None = None  # in a partner's worker process: the crash is the whole sync's
 
 
-def crash_takes_parent() -> None:
-    """From now on a crash here also kills the parent process (the sync this worker serves)."""
-    global _parent_too
-    _parent_too = True
+def crash_takes_parent(syncing: int) -> None:
+    """From now on a crash here also kills the syncing process ``syncing``, which this worker serves."""
+    global _syncing
+    _syncing = syncing
 
 
 def crash_point(name: str) -> None:
@@ -43,6 +43,6 @@ def crash_point(name: str) -> None:
     with _lock:
         _hits[name] += 1
         if _hits[name] >= int(nth or 1):
-            if _parent_too:
-                os.kill(os.getppid(), signal.SIGKILL)
+            if _syncing is not None:
+                os.kill(_syncing, signal.SIGKILL)
             os.kill(os.getpid(), signal.SIGKILL)

@@ -2,8 +2,8 @@
 
 Reading, validating and storing a partner's delivery is Python work: partners run as threads of
 one process share one core, however many the machine has. Here each stream of each partner is
-synced by ``sync_partner`` in a worker process (a fresh interpreter opening the registry by its URL
-and the partners file by its path), up to ``settings.partner_processes`` at a time, the largest
+synced by ``sync_partner`` in a worker process (forked from a server with the library imported,
+see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to ``settings.partner_processes`` at a time, the largest
 deliveries of the last run first: streams rather than whole partners, so one large partner does
 not leave the other processes idle at the end. Every batch is still its own transaction, so nothing
 about recovery changes; progress events come back through a queue, and a worker dies with the
@@ -12,10 +12,7 @@ syncing process (a crash of either is a crash of the run, which a rerun repairs)
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +27,7 @@ from wushe.registry.db import engine_url
 from wushe.registry.models import StreamRun
 from wushe.sync import crashpoints
 from wushe.sync.report import StreamReport
+from wushe.workers import environment, pool_context, start_worker
 
 _DONE = None  # the end of the progress events
 
@@ -53,7 +51,7 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
     run's stream rows say what each did)."""
     from wushe.sync.engine import failed_before_reading
 
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections or threads
+    context = pool_context()
     queue = context.Queue() if progress else None
     forwarder = threading.Thread(target=_forward, args=(queue, progress), daemon=True) if queue else None
     if forwarder:
@@ -64,7 +62,8 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
     workers = min(partners.settings.partner_processes, partners.settings.concurrency, len(work))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(os.getpid(), engine_url(engine), str(partners.path), queue)) as pool:
+                                 initargs=(os.getpid(), environment(), engine_url(engine), str(partners.path),
+                                           queue)) as pool:
             jobs = [(p, streams, pool.submit(_sync_partner, p.name, run_id, since, streams)) for p, streams in work]
             for partner, streams, job in jobs:
                 try:
@@ -105,20 +104,15 @@ def _forward(queue: Any, progress: Any) -> None:
         progress(event)
 
 
-def _start_worker(parent: int, url: str, partners_file: str, queue: Any) -> None:
+def _start_worker(syncing: int, env: dict[str, str], url: str, partners_file: str, queue: Any) -> None:
     """Tie the worker's life to the syncing process's, open the registry and the partners file
     once for every job it will run, and route its progress events home."""
     from wushe.config import load_partners
     from wushe.registry.db import make_engine
 
     global _worker
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the parent
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
-    crashpoints.crash_takes_parent()
+    start_worker(env)
+    crashpoints.crash_takes_parent(syncing)
     _worker = _Worker(make_engine(url), load_partners(partners_file), queue.put if queue is not None else None)
 
 

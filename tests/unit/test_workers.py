@@ -1,0 +1,35 @@
+"""Worker processes are forked from a prepared server, yet behave as freshly started ones."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from wushe.workers import environment, pool_context, start_worker
+
+
+def _imported(module: str) -> bool:
+    return module in sys.modules
+
+
+def _pool() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(1, mp_context=pool_context(), initializer=start_worker, initargs=(environment(),))
+
+
+def test_a_worker_has_the_environment_of_the_moment_its_pool_starts(monkeypatch) -> None:
+    """The fork server keeps the environment it started with; a sync's settings and secrets are
+    those of the moment the sync runs (a long-running ``wushe serve`` reads them anew each night)."""
+    with _pool() as pool:
+        pool.submit(os.getpid).result()  # the fork server runs from here on
+    monkeypatch.setenv("WUSHE_WORKER_PROBE", "changed since")
+    with _pool() as pool:
+        assert pool.submit(os.getenv, "WUSHE_WORKER_PROBE").result() == "changed since"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork servers are a Unix feature")
+def test_workers_start_with_the_library_already_imported() -> None:
+    with _pool() as pool:
+        assert pool.submit(_imported, "wushe.resolution.resolver").result()

@@ -1,0 +1,55 @@
+"""Worker processes, forked from a server that has the library imported.
+
+Partners are synced, and resolution plans made, in worker processes. Started as fresh interpreters
+("spawn"), each imported the library, pandas, SQLAlchemy and their like anew: seconds of CPU a
+process, seven processes on a first night, on a machine of two cores. Here workers are forked from
+multiprocessing's fork server, which imports those once (``PRELOAD``) and, being a process of its
+own, passes on none of the syncing process's threads or connections. Great Expectations stays out
+of it: only partner workers use it, and they import it while the other core is busy too.
+
+A forked worker inherits the fork server's environment, which is the syncing process's as it was
+when the server started; every worker first takes on the current one (:func:`start_worker`), as a
+fresh interpreter would have. Where there is no fork server (Windows), workers are fresh interpreters.
+
+A worker dies with the syncing process (a crash of either is a crash of the run, which a rerun
+repairs): it watches the end of a pipe the syncing process holds, which the system closes when that
+process dies however it dies. The fork server is no help there: it lives as long as any worker does.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from multiprocessing.connection import wait
+from multiprocessing.context import BaseContext
+
+PRELOAD = ["wushe.sync.processes", "wushe.sync.engine", "wushe.resolution.resolver", "wushe.validation.stage"]
+
+
+def pool_context() -> BaseContext:
+    """The multiprocessing context worker pools start their processes in."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    forkserver = multiprocessing.get_context("forkserver")
+    forkserver.set_forkserver_preload(PRELOAD)  # read when the server starts: the first pool of the process
+    return forkserver
+
+
+def environment() -> dict[str, str]:
+    """The environment to hand to :func:`start_worker`."""
+    return dict(os.environ)
+
+
+def start_worker(env: dict[str, str]) -> None:
+    """A pool's initializer: take on the syncing process's environment ``env`` and die with that process."""
+    os.environ.clear()
+    os.environ.update(env)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="wushe-parent-watch", daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(1)  # at once: no cleanup, as if killed with it; the run's transaction dies with the parent
