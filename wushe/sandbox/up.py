@@ -195,13 +195,16 @@ class Sandbox:
         else:
             civil_url = sqlite_readonly_url(self.civil_sqlite)
         companies = manifest.property_companies
+        # a large night's APIs are read a thousand rows a request, the most they allow: half the
+        # requests against the merchants' rate limit (50 a second)
+        page_size = 1000 if manifest.rows >= LARGE_NIGHT else 500
         document = {
             "settings": {"concurrency": 4, **large_night_settings(manifest.rows)},
             "partners": {
                 "charity_fund": {
                     "connector": "charity_fund", "title": "园岭社区基金会", "roles": ["fund"],
                     "config": {"base_url": self.url("charity_fund"), "token": f"${{{TOKEN_ENV}:-{DEFAULT_TOKEN}}}",
-                               "page_size": 500},
+                               "page_size": page_size},
                 },
                 "property_files": {
                     "connector": "property_files", "title": "物业服务企业（" + "、".join(companies) + "）",
@@ -210,7 +213,7 @@ class Sandbox:
                 },
                 "merchants": {
                     "connector": "merchants", "title": "爱心商家联盟", "roles": ["merchant"],
-                    "config": {"base_url": self.url("merchants"), "page_size": 500},
+                    "config": {"base_url": self.url("merchants"), "page_size": page_size},
                 },
                 "civil_affairs": {
                     "connector": "civil_affairs", "title": "区民政局", "roles": ["civil_affairs"],
