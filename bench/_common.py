@@ -25,9 +25,11 @@ def line(label: str, **figures: object) -> str:
 
 
 class TreeMemory:
-    """The peak of the resident memory of this process and all its descendants together, sampled
-    every ``interval`` seconds while the block runs (worker processes count too; ``ru_maxrss`` of
+    """The peak of the memory of this process and all its descendants together, sampled every
+    ``interval`` seconds while the block runs (worker processes count too; ``ru_maxrss`` of
     children would not do: Linux carries a parent's high-water mark into a child it starts).
+    Each process counts its proportional set size: a page shared by several processes (a forked
+    worker and the fork server it came from) counts once in all, as the machine holds it once.
     Processes in ``exclude`` (a sandbox serving the partners, say) are left out with theirs."""
 
     def __init__(self, interval: float = 0.1, exclude: set[int] | None = None) -> None:
@@ -49,7 +51,7 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while True:
-            self.peak_mb = max(self.peak_mb, sum(_rss_of(pid) for pid in _tree(os.getpid(), self.exclude)))
+            self.peak_mb = max(self.peak_mb, sum(_memory_of(pid) for pid in _tree(os.getpid(), self.exclude)))
             if self._stop.wait(self.interval):
                 return
 
@@ -71,9 +73,13 @@ def _tree(pid: int, exclude: set[int]) -> list[int]:
     return found
 
 
-def _rss_of(pid: int) -> float:
+def _memory_of(pid: int) -> float:
+    """The process's proportional set size in MB (0 once it is gone)."""
     try:
-        with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
     except OSError:
-        return 0.0
+        pass
+    return 0.0
