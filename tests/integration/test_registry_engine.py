@@ -34,3 +34,32 @@ def test_connection_options_in_the_url_are_kept(postgres_url: str) -> None:
         zone = conn.execute(text("show timezone")).scalar_one()
     engine.dispose()
     assert zone == "Asia/Shanghai"
+
+
+def test_bytes_round_trip_through_the_bulk_writer(registry) -> None:
+    """On PostgreSQL a table with bytes is copied in binary form; nothing of a value may change."""
+    from sqlalchemy import select
+
+    from wushe.registry.bulk import insert_rows
+    from wushe.registry.models import MatchBlock
+
+    blob = bytes(range(256)) * 40  # every byte value, and past the size PostgreSQL would compress
+    with registry.begin() as conn:
+        insert_rows(conn, MatchBlock.__table__, ("kind", "part", "keys", "rids"),
+                    [("volunteer", 7, blob, b""), ("volunteer", 2**31 - 1, b"\\x00\x00", b"\\")])
+    with registry.connect() as conn:
+        stored = conn.execute(select(MatchBlock.part, MatchBlock.keys, MatchBlock.rids).order_by(MatchBlock.part)).all()
+    assert [tuple(row) for row in stored] == [(7, blob, b""), (2**31 - 1, b"\\x00\x00", b"\\")]
+
+
+def test_postgres_keeps_the_blocking_index_uncompressed(postgres_url) -> None:
+    from wushe.registry.migrate import upgrade
+
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        storage = dict(conn.execute(text(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'match_block'::regclass "
+            "AND attname IN ('keys', 'rids')")).all())
+    engine.dispose()
+    assert storage == {"keys": "e", "rids": "e"}

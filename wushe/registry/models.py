@@ -236,6 +236,7 @@ class MatchBlock(Base):
     __tablename__ = "match_block"
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # on PostgreSQL stored uncompressed (migration 0014): hashes and ids do not compress
     keys: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian, ascending
     rids: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian: the source record of each key
 
