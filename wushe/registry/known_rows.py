@@ -18,9 +18,7 @@ from typing import Any, Sequence
 import orjson
 from sqlalchemy import Engine
 
-from wushe.registry.sources import existing_heads, questioned_ids
-
-_ROW_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+from wushe.registry.sources import CANONICAL_JSON, comparable, existing_heads, questioned_ids
 
 
 class StoredRows:
@@ -35,9 +33,9 @@ class StoredRows:
 
     def digest(self, values: dict[str, Any]) -> str:
         try:
-            body = orjson.dumps(values, option=_ROW_OPTIONS, default=str)
+            body = orjson.dumps(values, option=CANONICAL_JSON, default=str)
         except TypeError:  # an integer beyond 64 bits (a database's decimal column, a long number in JSON)
-            body = orjson.dumps(_within_64_bits(values), option=_ROW_OPTIONS, default=str)
+            body = orjson.dumps(_within_64_bits(values), option=CANONICAL_JSON, default=str)
         return hashlib.blake2b(body, digest_size=16, key=self.key).hexdigest()
 
     def unchanged(self, rows: Sequence[tuple[str, str]]) -> dict[str, int]:
@@ -45,8 +43,7 @@ class StoredRows:
         with self.engine.connect() as conn:
             heads = existing_heads(conn, self.partner, self.kind, list(times))
             same = [source_id for source_id, digest in rows
-                    if times[source_id] == 1 and (head := heads.get(source_id)) is not None
-                    and head.row_hash == digest and not head.withdrawn]
+                    if comparable(head := heads.get(source_id), times[source_id]) and head.row_hash == digest]
             questioned = questioned_ids(conn, self.partner, self.kind, same)
         return {source_id: heads[source_id].id for source_id in same if source_id not in questioned}
 

@@ -41,7 +41,8 @@ NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_update
                "row_hash")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
                    "fetched_at", "recorded_at", "superseded_at", "run_id")
-_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+# what is hashed is encoded canonically: key order does not matter
+CANONICAL_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
 
 @dataclass
@@ -79,7 +80,7 @@ class WriteResult:
 
 def encode_payload(payload: dict[str, Any], deleted: bool = False) -> tuple[str, str]:
     """The payload's stored JSON and its content digest (key order does not matter)."""
-    body = orjson.dumps(payload, option=_JSON_OPTIONS)
+    body = orjson.dumps(payload, option=CANONICAL_JSON)
     return body.decode(), _digest(body, deleted)
 
 
@@ -97,7 +98,7 @@ class Encoded(NamedTuple):
 
 def encode_record(rec: Record) -> Encoded:
     payload = protect_payload(rec.get("payload") or {})
-    body = orjson.dumps(payload, option=_JSON_OPTIONS)
+    body = orjson.dumps(payload, option=CANONICAL_JSON)
     return Encoded(payload, body, _digest(body, bool(rec.get("deleted"))))
 
 
@@ -133,8 +134,8 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
         questioned = questioned_ids(conn, partner, kind, [i for i in ids if i in heads])
         for rec in group:
             old = heads.get(rec["source_id"])
-            if old is not None and repeated[(partner, kind, rec["source_id"])] == 1 and (
-                    not old.withdrawn or rec.get("deleted")) and rec["source_id"] not in questioned:
+            if comparable(old, repeated[(partner, kind, rec["source_id"])], bool(rec.get("deleted"))) and (
+                    rec["source_id"] not in questioned):
                 if encode_record(rec).digest == old.content_hash:
                     out.seen.append(old.id)
                     digest = row_digests.get(rec["source_id"])
@@ -143,6 +144,14 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
                     continue
             out.changed.append(rec)
     return out
+
+
+def comparable(head: Head | None, repeats: int, deleted: bool = False) -> bool:
+    """Whether a record read may count as unchanged against its stored row ``head``: there is one,
+    the record came once in its batch (else the batch's last-one-wins order stays with the writer),
+    and the row is live, unless the record is a tombstone. A source id with an open quarantine
+    item (:func:`questioned_ids`) may not either, so that validation can close it."""
+    return head is not None and repeats == 1 and (not head.withdrawn or deleted)
 
 
 def questioned_ids(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> set[str]:

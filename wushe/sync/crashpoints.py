@@ -27,7 +27,7 @@ _lock = threading.Lock()
 _syncing: int | None = None  # in a partner's worker process: the crash is the whole sync's
 
 
-def crash_takes_parent(syncing: int) -> None:
+def crash_takes_sync(syncing: int) -> None:
     """From now on a crash here also kills the syncing process ``syncing``, which this worker serves."""
     global _syncing
     _syncing = syncing

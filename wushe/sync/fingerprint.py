@@ -22,6 +22,7 @@ import wushe
 from wushe import settings
 from wushe.config import Partner
 from wushe.connector import Connector, Stream, transport_fields
+from wushe.registry.sources import CANONICAL_JSON
 
 
 def mapping_key(partner: Partner, connector: Connector, stream: Stream) -> bytes:
@@ -30,7 +31,7 @@ def mapping_key(partner: Partner, connector: Connector, stream: Stream) -> bytes
     key.update(code_fingerprint(type(connector).__module__))
     config = partner.config.model_dump(mode="json", exclude=set(transport_fields(partner.config)))
     key.update(orjson.dumps({"partner": partner.name, "stream": stream.name, "kind": stream.kind, "config": config},
-                            option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str))
+                            option=CANONICAL_JSON, default=str))
     key.update(hashlib.sha256(settings.secret_key()).digest())
     return key.digest()
 

@@ -3,11 +3,12 @@
 Reading, validating and storing a partner's delivery is Python work: partners run as threads of
 one process share one core, however many the machine has. Here each stream of each partner is
 synced by ``sync_partner`` in a worker process (forked from a server with the library imported,
-see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to ``settings.partner_processes`` at a time, the largest
-deliveries of the last run first: streams rather than whole partners, so one large partner does
-not leave the other processes idle at the end. Every batch is still its own transaction, so nothing
-about recovery changes; progress events come back through a queue, and a worker dies with the
-syncing process (a crash of either is a crash of the run, which a rerun repairs).
+see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to
+``settings.partner_processes`` at a time, the largest deliveries of the last run first: streams
+rather than whole partners, so one large partner does not leave the other processes idle at the
+end. Every batch is still its own transaction, so nothing about recovery changes; progress events
+come back through a queue, and a worker dies with the syncing process (a crash of either is a
+crash of the run, which a rerun repairs).
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _start_worker(syncing: int, env: dict[str, str], url: str, partners_file: st
 
     global _worker
     start_worker(env)
-    crashpoints.crash_takes_parent(syncing)
+    crashpoints.crash_takes_sync(syncing)
     _worker = _Worker(make_engine(url), load_partners(partners_file), queue.put if queue is not None else None)
 
 
