@@ -4,8 +4,12 @@ Partners are synced, and resolution plans made, in worker processes. Started as 
 ("spawn"), each imported the library, pandas, SQLAlchemy and their like anew: seconds of CPU a
 process, seven processes on a first night, on a machine of two cores. Here workers are forked from
 multiprocessing's fork server, which imports those once (``PRELOAD``) and, being a process of its
-own, passes on none of the syncing process's threads or connections. Great Expectations stays out
-of it: only partner workers use it, and they import it while the other core is busy too.
+own, passes on none of the syncing process's threads or connections. Great Expectations is among
+them: every partner worker validates, and importing it took each of them two seconds of CPU.
+
+The preload itself takes seconds on one core, so a command that will sync in processes starts the
+server first (:func:`warm_up`), and it imports while the command connects, checks the registry's
+schema and reads the partners file.
 
 A forked worker inherits the fork server's environment, which is the syncing process's as it was
 when the server started; every worker first takes on the current one (:func:`start_worker`), as a
@@ -24,7 +28,8 @@ import threading
 from multiprocessing.connection import wait
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["wushe.sync.processes", "wushe.sync.engine", "wushe.resolution.resolver", "wushe.validation.stage"]
+PRELOAD = ["wushe.sync.processes", "wushe.sync.engine", "wushe.resolution.resolver", "wushe.validation.stage",
+           "wushe.validation.expectations"]
 
 
 def pool_context() -> BaseContext:
@@ -34,6 +39,15 @@ def pool_context() -> BaseContext:
     forkserver = multiprocessing.get_context("forkserver")
     forkserver.set_forkserver_preload(PRELOAD)  # read when the server starts: the first pool of the process
     return forkserver
+
+
+def warm_up() -> None:
+    """Start the fork server now, if it is not running; its preload goes on while the caller does."""
+    context = pool_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def environment() -> dict[str, str]:

@@ -254,6 +254,27 @@ def test_partners_synced_in_processes_give_the_registry_threads_give(registry, r
     threads.dispose()
 
 
+@pytest.mark.parametrize(("processes", "names", "url", "warmed"), [
+    (2, None, "sqlite:///{tmp}/registry.db", True),
+    (1, None, "sqlite:///{tmp}/registry.db", False),  # partners as threads: no worker processes
+    (2, ["shops"], "sqlite:///{tmp}/registry.db", False),  # one partner: synced in this process
+    (2, None, "sqlite://", False),  # a registry in this process's memory cannot be shared
+])
+def test_the_worker_server_is_started_early_only_for_a_sync_in_processes(partners_file, tmp_path, monkeypatch,
+                                                                        processes, names, url, warmed) -> None:
+    """Its start costs seconds of one core: worth beginning before the sync, wasted on a sync in threads."""
+    import wushe.workers
+    from wushe.registry.db import make_engine
+    from wushe.sync.engine import prepare_workers
+
+    started = []
+    monkeypatch.setattr(wushe.workers, "warm_up", lambda: started.append(True))
+    partners_file.write_text(partners_file.read_text(encoding="utf-8").replace(
+        "concurrency: 2", f"concurrency: 2\n  partner_processes: {processes}"), encoding="utf-8")
+    prepare_workers(make_engine(url.format(tmp=tmp_path)), load_partners(partners_file), names)
+    assert started == ([True] if warmed else [])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_partners_file_naming_a_stream_the_partner_lacks_fails_that_partner(registry, partners_file,

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from wushe.workers import environment, pool_context, start_worker
+from wushe.workers import environment, pool_context, start_worker, warm_up
 
 
 def _imported(module: str) -> bool:
@@ -30,6 +30,8 @@ def test_a_worker_has_the_environment_of_the_moment_its_pool_starts(monkeypatch)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork servers are a Unix feature")
-def test_workers_start_with_the_library_already_imported() -> None:
+def test_workers_start_with_the_library_and_great_expectations_already_imported() -> None:
+    warm_up()
     with _pool() as pool:
         assert pool.submit(_imported, "wushe.resolution.resolver").result()
+        assert pool.submit(_imported, "great_expectations").result()  # every partner worker validates

@@ -63,11 +63,13 @@ def _core_night(partners_file: Path, night: int):
     from wushe.cli.sync_progress import SyncProgress
     from wushe.config import load_partners
     from wushe.registry.db import engine
-    from wushe.sync.engine import run_sync
+    from wushe.sync.engine import prepare_workers, run_sync
 
+    partners = load_partners(partners_file)
+    prepare_workers(engine(), partners)
     console.rule(f"night {night} 第{night}夜同步")
     with SyncProgress(console) as progress:
-        return run_sync(engine(), load_partners(partners_file), trigger="demo", progress=progress.update)
+        return run_sync(engine(), partners, trigger="demo", progress=progress.update)
 
 
 def _prefect_night(partners_file: Path, night: int):

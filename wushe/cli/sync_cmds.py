@@ -26,10 +26,11 @@ def sync(
     from wushe.config import load_partners
     from wushe.registry.db import engine
     from wushe.registry.migrate import require_current
-    from wushe.sync.engine import run_sync
+    from wushe.sync.engine import prepare_workers, run_sync
 
     cfg = load_partners(config)
     eng = engine()
+    prepare_workers(eng, cfg, partners or None)
     require_current(eng)
     start = None
     if since or full:

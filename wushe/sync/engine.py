@@ -222,7 +222,7 @@ def run_sync(
     selected = partners.select(names)
     run_id = runs.start_run(engine, trigger)
     error = None
-    if partners.settings.partner_processes > 1 and len(selected) > 1 and shareable(engine):
+    if _in_processes(engine, partners, selected):
         from wushe.sync.processes import sync_in_processes
 
         sync_in_processes(engine, partners, selected, run_id, since=since, progress=progress)
@@ -244,6 +244,19 @@ def run_sync(
 
         notify_finished(report)
     return report
+
+
+def prepare_workers(engine: Engine, partners: Partners, names: list[str] | None = None) -> None:
+    """Start the worker processes' server now if this sync will use it, so that its imports
+    (seconds on one core) overlap what the caller does before :func:`run_sync`."""
+    if _in_processes(engine, partners, partners.select(names)):
+        from wushe.workers import warm_up
+
+        warm_up()
+
+
+def _in_processes(engine: Engine, partners: Partners, selected: list[Partner]) -> bool:
+    return partners.settings.partner_processes > 1 and len(selected) > 1 and shareable(engine)
 
 
 def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | None = None) -> dict[str, Any]:
