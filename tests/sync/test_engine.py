@@ -57,6 +57,34 @@ def test_rows_gone_from_a_full_export_are_withdrawn_and_their_golden_records_ret
     assert retired == 2
 
 
+def test_a_row_moving_unchanged_between_two_full_exports_stays_live(registry, partners_file, drop) -> None:
+    """A shop listed in another of the partner's files, as it was, is the same shop: the file it
+    left must not withdraw it, whichever of the two is read first."""
+    reopened = ('        reopened:\n          pattern: "新开*.csv"\n          kind: organization\n          id: 编号\n'
+                '          mapping:\n            name: 名称\n            phones: {column: 联系电话, split: "[,，、 ]+"}\n'
+                '            division_code: 所属社区\n            org_type: {const: merchant}\n')
+    text = partners_file.read_text(encoding="utf-8").replace(
+        '        merchants:\n          pattern: "*.csv"', reopened + '        merchants:\n          pattern: "商家*.csv"')
+    partners_file.write_text(text, encoding="utf-8")
+    partners = load_partners(partners_file)
+    write_csv(drop["shops"], org_rows(1, start=100), name="新开商家.csv")
+    run_sync(registry, partners, notify=False)
+
+    write_csv(drop["shops"], org_rows(19))  # shop 19 moves to the other file
+    write_csv(drop["shops"], [*org_rows(1, start=100), *org_rows(1, start=19)], name="新开商家.csv")
+    report = run_sync(registry, partners, notify=False)
+    assert report.status == "succeeded", report.to_markdown()
+    assert sum(s.withdrawn for s in report.streams) == 0
+    with registry.connect() as conn:
+        stored = conn.execute(select(SourceRecord.stream, SourceRecord.withdrawn_at)
+                              .where(SourceRecord.source_id == "M00019")).one()
+    assert tuple(stored) == ("reopened", None)
+
+    write_csv(drop["shops"], org_rows(1, start=100), name="新开商家.csv")  # and closes
+    report = run_sync(registry, partners, notify=False)
+    assert [(s.stream, s.withdrawn) for s in report.streams if s.withdrawn] == [("reopened", 1)]
+
+
 def test_a_failing_partner_never_stops_the_others(registry, partners_file, drop) -> None:
     for f in drop["estates"].iterdir():
         f.unlink()

@@ -88,13 +88,13 @@ VALUES = st.dictionaries(st.text(max_size=4), st.one_of(st.none(), st.integers()
 def test_a_row_digest_ignores_the_order_of_columns(values: dict, rnd) -> None:
     items = list(values.items())
     rnd.shuffle(items)
-    stored = StoredRows(None, "shops", "organization", b"k" * 32)
+    stored = StoredRows(None, "shops", "organization", "merchants", b"k" * 32)
     assert stored.digest(dict(items)) == stored.digest(values)
 
 
 @given(VALUES, st.text(max_size=4), st.text(max_size=4))
 def test_a_row_digest_changes_with_any_value_and_with_the_key(values: dict, column: str, other: str) -> None:
-    stored = StoredRows(None, "shops", "organization", b"k" * 32)
+    stored = StoredRows(None, "shops", "organization", "merchants", b"k" * 32)
     changed = {**values, column: other}
     assert (stored.digest(changed) == stored.digest(values)) == (values.get(column, object()) == other)
-    assert StoredRows(None, "shops", "organization", b"j" * 32).digest(values) != stored.digest(values)
+    assert StoredRows(None, "shops", "organization", "merchants", b"j" * 32).digest(values) != stored.digest(values)

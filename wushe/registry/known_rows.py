@@ -5,8 +5,8 @@ Each stored source record keeps the digest of the partner row it was mapped from
 keyed by everything that decides how rows are mapped (see ``wushe.sync.fingerprint``): a row with
 the same digest maps to the same record, so the reader need not map it, nor the sync encode and
 compare it. A row counts as unchanged only where :func:`~wushe.registry.sources.sort_unchanged`
-would say so of its record: stored, live, not repeated in the batch and without an open
-quarantine item.
+would say so of its record: stored from the same stream, live, not repeated in the batch and
+without an open quarantine item.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ from wushe.registry.sources import CANONICAL_JSON, comparable, existing_heads, q
 
 
 class StoredRows:
-    """The stored rows of one partner's kind, as a :class:`~wushe.connector.KnownRows`; its tokens
-    are the stored rows' ids."""
+    """The stored rows of one partner's kind read from ``stream``, as a
+    :class:`~wushe.connector.KnownRows`; its tokens are the stored rows' ids."""
 
-    def __init__(self, engine: Engine, partner: str, kind: str, key: bytes) -> None:
+    def __init__(self, engine: Engine, partner: str, kind: str, stream: str, key: bytes) -> None:
         self.engine = engine
         self.partner = partner
         self.kind = kind
+        self.stream = stream
         self.key = key  # at most 64 bytes: the digest's key (see wushe.sync.fingerprint)
 
     def digest(self, values: dict[str, Any]) -> str:
@@ -43,7 +44,8 @@ class StoredRows:
         with self.engine.connect() as conn:
             heads = existing_heads(conn, self.partner, self.kind, list(times))
             same = [source_id for source_id, digest in rows
-                    if comparable(head := heads.get(source_id), times[source_id]) and head.row_hash == digest]
+                    if comparable(head := heads.get(source_id), times[source_id], stream=self.stream)
+                    and head.row_hash == digest]
             questioned = questioned_ids(conn, self.partner, self.kind, same)
         return {source_id: heads[source_id].id for source_id in same if source_id not in questioned}
 

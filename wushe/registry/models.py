@@ -120,6 +120,8 @@ class SourceRecord(Base):
     fetched_at: Mapped[datetime | None]
     first_seen_at: Mapped[datetime]
     changed_at: Mapped[datetime]
+    # when a read last returned it; a full export's unchanged rows are not stamped one by one: its
+    # last complete read (stream_run) returned every row it left live
     last_seen_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
     last_run_id: Mapped[str | None] = mapped_column(String(40))

@@ -18,7 +18,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Collection, NamedTuple, Sequence
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, bindparam, insert, literal, select, update
@@ -107,20 +107,22 @@ class Sorted:
     """A batch split by whether the registry already holds each record exactly as it is."""
 
     changed: list[Record]  # new, changed, re-appearing, or repeated within the batch
-    seen: list[int]  # the stored rows of the unchanged ones, for mark_seen
+    seen: list[int]  # the stored rows of the unchanged ones, for mark_seen or withdraw_unseen's sightings
     # (stored row, row digest) of unchanged ones whose partner row now reads differently (a field
     # not mapped changed, or the row had no digest yet), for remember_row_digests
     restamped: list[tuple[int, str]]
 
 
-def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dict[str, str] | None = None) -> Sorted:
+def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dict[str, str] | None = None,
+                   stream: str | None = None) -> Sorted:
     """Find the records whose stored content is already exactly this (and still live).
 
-    They need neither validating (they passed when they arrived) nor merging, only a fresh
-    ``last_seen_at``: on a full export, that is most of a night. A key repeated within the batch
-    counts as changed, so the batch's last-one-wins order stays with the writer; so does a key with
-    a quarantine item still open or flagged, so that validation can close it. ``row_digests`` (by
-    source id, see :class:`~wushe.connector.Batch`) are the partner rows' digests, kept with the rows.
+    They need neither validating (they passed when they arrived) nor merging, only a sighting: on
+    a full export, that is most of a night. A key repeated within the batch counts as changed, so
+    the batch's last-one-wins order stays with the writer; so does a key with a quarantine item
+    still open or flagged, so that validation can close it, and one stored from another ``stream``
+    than the one read, so that the writer moves it. ``row_digests`` (by source id, see
+    :class:`~wushe.connector.Batch`) are the partner rows' digests, kept with the rows.
     """
     row_digests = row_digests or {}
     repeated = Counter((r["partner"], r["kind"], r["source_id"]) for r in records)
@@ -134,7 +136,7 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
         questioned = questioned_ids(conn, partner, kind, [i for i in ids if i in heads])
         for rec in group:
             old = heads.get(rec["source_id"])
-            if comparable(old, repeated[(partner, kind, rec["source_id"])], bool(rec.get("deleted"))) and (
+            if comparable(old, repeated[(partner, kind, rec["source_id"])], bool(rec.get("deleted")), stream) and (
                     rec["source_id"] not in questioned):
                 if encode_record(rec).digest == old.content_hash:
                     out.seen.append(old.id)
@@ -146,12 +148,15 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
     return out
 
 
-def comparable(head: Head | None, repeats: int, deleted: bool = False) -> bool:
+def comparable(head: Head | None, repeats: int, deleted: bool = False, stream: str | None = None) -> bool:
     """Whether a record read may count as unchanged against its stored row ``head``: there is one,
     the record came once in its batch (else the batch's last-one-wins order stays with the writer),
-    and the row is live, unless the record is a tombstone. A source id with an open quarantine
-    item (:func:`questioned_ids`) may not either, so that validation can close it."""
-    return head is not None and repeats == 1 and (not head.withdrawn or deleted)
+    the row is live, unless the record is a tombstone, and it was stored from the ``stream`` read
+    (else the writer moves it to that stream, whose full export then answers for it). A source id
+    with an open quarantine item (:func:`questioned_ids`) may not either, so that validation can
+    close it."""
+    return (head is not None and repeats == 1 and (not head.withdrawn or deleted)
+            and (stream is None or head.stream == stream))
 
 
 def questioned_ids(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> set[str]:
@@ -317,17 +322,23 @@ def keep_seen(conn: Connection, partner: str, kind: str, source_ids: Sequence[st
 
 
 def withdraw_unseen(conn: Connection, partner: str, stream: str, seen_since: datetime, *,
-                    run_id: str | None = None, now: datetime | None = None) -> list[tuple[str, str, str, str]]:
-    """After a complete read of a full-export stream: withdraw its records the read did not return.
+                    sighted: Collection[int] = (), run_id: str | None = None,
+                    now: datetime | None = None) -> list[tuple[str, str, str, str]]:
+    """After a complete read of a full-export stream: withdraw its records the read did not return,
+    neither stored since ``seen_since`` nor among the ``sighted`` rows (read unchanged, which the
+    sync counts rather than writes: on PostgreSQL a changed time rewrites the whole row).
 
     Returns them as touched keys (change ``"withdrawn"``) for resolution.
     """
     now = now or datetime.now(timezone.utc)
-    gone = (HEAD.c.partner == partner) & (HEAD.c.stream == stream) & HEAD.c.withdrawn_at.is_(None) & (
-        HEAD.c.last_seen_at < seen_since)
-    found = conn.execute(select(HEAD.c.id, HEAD.c.kind, HEAD.c.source_id).where(gone)).all()
-    if found:
-        ids = [rid for rid, _kind, _source_id in found]
-        conn.execute(update(HEAD).where(one_of(conn, HEAD.c.id, ids)).values(withdrawn_at=now, last_run_id=run_id))
-        _queue_for_resolution(conn, one_of(conn, HEAD.c.id, ids))
-    return [(partner, kind, source_id, "withdrawn") for _rid, kind, source_id in found]
+    unseen = conn.scalars(select(HEAD.c.id).where(
+        HEAD.c.partner == partner, HEAD.c.stream == stream, HEAD.c.withdrawn_at.is_(None),
+        HEAD.c.last_seen_at < seen_since))
+    sightings = set(sighted)
+    gone = sorted(row_id for row_id in unseen if row_id not in sightings)
+    if not gone:
+        return []
+    found = conn.execute(select(HEAD.c.kind, HEAD.c.source_id).where(one_of(conn, HEAD.c.id, gone))).all()
+    conn.execute(update(HEAD).where(one_of(conn, HEAD.c.id, gone)).values(withdrawn_at=now, last_run_id=run_id))
+    _queue_for_resolution(conn, one_of(conn, HEAD.c.id, gone))
+    return [(partner, kind, source_id, "withdrawn") for kind, source_id in found]
