@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, func, insert, select
 
 from wushe import sandbox
@@ -11,6 +12,7 @@ from wushe.registry.models import (CrossReference, GoldenEvent, GoldenLink, Gold
 from wushe.registry.sources import write_source_records
 from wushe.resolution import parallel
 from wushe.resolution.pending import resolve_pending
+from wushe.sync.crashpoints import WORKER_POINTS
 
 
 def _forget_resolution(engine) -> None:
@@ -88,3 +90,33 @@ def test_a_delta_planned_by_worker_processes_matches_one_planned_in_process(sqli
         digests.append(registry_digest(engine))
         engine.dispose()
     assert digests[0] == digests[1]
+
+
+@pytest.mark.parametrize("point", WORKER_POINTS)
+def test_a_planning_process_that_dies_fails_the_pass_whole_and_the_next_one_converges(registry, monkeypatch,
+                                                                                       point) -> None:
+    """The system may kill a worker for its memory: the pass must say so, write nothing, and leave
+    every record pending for the next run."""
+    with registry.begin() as conn:
+        for partner in sandbox.PARTNERS:
+            write_source_records(conn, [r for r, row in sandbox.labelled(11, 300, partner) if not row.rule_id])
+    with registry.begin() as conn:
+        resolve_pending(conn, workers=1)
+    expected = registry_digest(registry)
+    _forget_resolution(registry)
+    before = registry_digest(registry)
+    with registry.connect() as conn:
+        pending = conn.scalar(select(func.count()).select_from(PendingRecord))
+
+    monkeypatch.setattr(parallel, "MIN_RECORDS", 0)
+    monkeypatch.setenv("WUSHE_CRASH_AT", point)
+    with pytest.raises(parallel.PlanningError, match="died.*stay pending"), registry.begin() as conn:
+        resolve_pending(conn, workers=2)
+    assert registry_digest(registry) == before
+    with registry.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(PendingRecord)) == pending
+
+    monkeypatch.delenv("WUSHE_CRASH_AT")
+    with registry.begin() as conn:
+        resolve_pending(conn, workers=2)
+    assert registry_digest(registry) == expected

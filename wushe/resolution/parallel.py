@@ -14,12 +14,14 @@ processes can open (a file or a server, not an in-memory database).
 from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import Connection
 
+from wushe.errors import WusheError
 from wushe.registry.db import engine_url, shareable
 from wushe.resolution.config import ResolutionConfig
 from wushe.workers import environment, pool_context, start_worker
@@ -64,11 +66,27 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
                 future.cancel()
 
 
+class PlanningError(WusheError):
+    """A process planning a kind died (the system killed it, out of memory say): the pass writes
+    nothing, and its records stay pending for the next."""
+
+
+def plan_of(future: "Future[KindPlan]", kind: str) -> "KindPlan":
+    """The plan a worker made of ``kind``, once it is made."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise PlanningError(f"the process planning the {kind} records died ({exc}); nothing of this resolution "
+                            "pass was written, and its records stay pending for the next run") from exc
+
+
 def _plan(url: str, kind: str, touched: list[int] | None, config: ResolutionConfig, now: datetime) -> "KindPlan":
     from wushe.gcpause import cyclic_gc_paused
     from wushe.registry.db import make_engine
     from wushe.resolution.resolver import plan_kind
+    from wushe.sync.crashpoints import crash_point
 
+    crash_point("planning")
     engine = make_engine(url)
     try:
         with cyclic_gc_paused(), engine.connect() as conn:

@@ -43,7 +43,7 @@ from wushe.resolution.explain import Explainer
 from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
-from wushe.resolution.parallel import planned_elsewhere, workload
+from wushe.resolution.parallel import plan_of, planned_elsewhere, workload
 from wushe.resolution.records import (SourceFrame, live_at_least, live_counts, load_records, record_ids,
                                      source_keys)
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
@@ -121,7 +121,7 @@ def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, in
     with cyclic_gc_paused(), planned_elsewhere(conn, jobs, workload(jobs, live), config, now, workers) as planned:
         for kind, touched in jobs.items():
             # taken out of ``planned`` so that a written plan is freed, not kept until the pass ends
-            plan = planned.pop(kind).result() if kind in planned else plan_kind(conn, kind, touched, config, now)
+            plan = plan_of(planned.pop(kind), kind) if kind in planned else plan_kind(conn, kind, touched, config, now)
             report.kinds[kind] = apply_plan(conn, plan, now=now, run_id=run_id)
             del plan
             release_freed_memory()  # while the next plan is being made: the peaks of the two do not add up

@@ -21,6 +21,9 @@ POINTS = (
     "resolution",  # inside the resolution pass, before its commit
     "run-finishing",  # everything committed, the run not yet closed
 )
+# in a process planning a kind for the resolution pass: the worker alone dies, as when the system
+# kills it for its memory (wushe.resolution.parallel)
+WORKER_POINTS = ("planning",)
 
 _hits: Counter[str] = Counter()
 _lock = threading.Lock()
