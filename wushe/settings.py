@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from functools import lru_cache
@@ -42,6 +43,19 @@ def secret_key() -> bytes:
             raise ConfigError("WUSHE_SECRET_KEY must be at least 16 characters long")
         return env.encode()
     return _stored_key(os.path.abspath(os.environ.get("WUSHE_HOME", "var")))
+
+
+def key_fingerprint() -> str:
+    """A short digest that tells keys apart and reveals nothing of them: the registry keeps the
+    fingerprint of the key its identifiers were hashed with (``wushe.sync.runs``)."""
+    return hashlib.blake2b(secret_key(), digest_size=8, person=b"wushe-key-check").hexdigest()
+
+
+def key_source() -> str:
+    """Where the key comes from, for messages: the variable's name or the key file's path."""
+    if os.environ.get("WUSHE_SECRET_KEY"):
+        return "WUSHE_SECRET_KEY"
+    return str(Path(os.path.abspath(os.environ.get("WUSHE_HOME", "var"))) / "secret.key")
 
 
 @lru_cache(maxsize=8)

@@ -89,9 +89,16 @@ def world(tmp_path_factory: pytest.TempPathFactory):
     return folder, drop, partners_file
 
 
+# the module's registries are copies of one, its identifiers hashed with one key: every sync of theirs
+# uses it, in this process and in the crashing ones
+KEY = {"WUSHE_SECRET_KEY": "crash-tests-key-" + "0" * 16}
+
+
 def _sync(url: str, partners_file: Path) -> None:
     engine = make_engine(url)
-    report = run_sync(engine, load_partners(partners_file), notify=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WUSHE_SECRET_KEY", KEY["WUSHE_SECRET_KEY"])
+        report = run_sync(engine, load_partners(partners_file), notify=False)
     engine.dispose()
     assert not report.failed, report.to_markdown()
 
@@ -126,7 +133,7 @@ def backend(request: pytest.FixtureRequest, world):
 
 
 def _crash(url: str, partners_file: Path, point: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WUSHE_CRASH_AT": point}
+    env = {**os.environ, **KEY, "WUSHE_CRASH_AT": point}
     return subprocess.run([sys.executable, "-m", "wushe", "--database", url, "sync", "--config", str(partners_file)],
                           capture_output=True, text=True, env=env, timeout=300)
 
@@ -171,7 +178,7 @@ def _processes_marked(mark: str) -> list[int]:
 def test_a_crash_in_a_partner_process_kills_the_sync_and_a_rerun_converges(backend, world, point) -> None:
     url = backend.copy()
     mark = f"WUSHE_TEST_MARK={uuid.uuid4().hex}"
-    env = {**os.environ, "WUSHE_CRASH_AT": point, "WUSHE_TEST_MARK": mark.split("=", 1)[1]}
+    env = {**os.environ, **KEY, "WUSHE_CRASH_AT": point, "WUSHE_TEST_MARK": mark.split("=", 1)[1]}
     crashed = subprocess.run([sys.executable, "-m", "wushe", "--database", url, "sync", "--config",
                               str(_processes_file(world[2]))], capture_output=True, text=True, env=env, timeout=300)
     assert crashed.returncode == -signal.SIGKILL, f"{point} was never reached: {crashed.stdout[-800:]}"

@@ -85,6 +85,24 @@ def test_a_row_moving_unchanged_between_two_full_exports_stays_live(registry, pa
     assert [(s.stream, s.withdrawn) for s in report.streams if s.withdrawn] == [("reopened", 1)]
 
 
+def test_a_sync_with_another_secret_key_than_the_registrys_is_refused(registry, partners_file, monkeypatch) -> None:
+    """A key file found in another folder would hash every ID number and phone anew: nothing
+    stored would match again, and the registry would fill with duplicates."""
+    from wushe.errors import ConfigError
+    from wushe.registry.models import SyncRun
+
+    partners = load_partners(partners_file)
+    run_sync(registry, partners, notify=False)
+    monkeypatch.setenv("WUSHE_SECRET_KEY", "another-key-0123456789")
+    with pytest.raises(ConfigError, match="WUSHE_SECRET_KEY .fingerprint [0-9a-f]{16}. is not the key") as refused:
+        run_sync(registry, partners, notify=False)
+    assert "another-key" not in str(refused.value)  # a fingerprint, never the key
+    assert count(registry, select(func.count()).select_from(SyncRun)) == 1
+
+    monkeypatch.delenv("WUSHE_SECRET_KEY")  # back to the key file the registry was filled with
+    assert run_sync(registry, partners, notify=False).status == "succeeded"
+
+
 def test_a_failing_partner_never_stops_the_others(registry, partners_file, drop) -> None:
     for f in drop["estates"].iterdir():
         f.unlink()

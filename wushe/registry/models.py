@@ -58,6 +58,8 @@ class SyncRun(Base):
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
     summary: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # the secret key's fingerprint (wushe.settings.key_fingerprint): a run with another key is refused
+    key_fingerprint: Mapped[str | None] = mapped_column(String(16))
 
 
 class StreamRun(Base):

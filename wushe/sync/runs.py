@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from wushe import settings
+from wushe.errors import ConfigError
 from wushe.registry.db import write_transaction
 from wushe.registry.models import StreamRun, StreamState, SyncRun
 from wushe.registry.upsert import upsert
@@ -28,11 +30,30 @@ def new_run_id(at: datetime | None = None) -> str:
 
 
 def start_run(engine: Engine, trigger: str, *, flow_run_id: str | None = None, run_id: str | None = None) -> str:
+    """Open a run; refused (``ConfigError``) when this process's secret key is not the one the
+    registry's identifiers were hashed with."""
     run_id = run_id or new_run_id()
+    fingerprint = settings.key_fingerprint()
     with write_transaction(engine) as conn:
+        _check_key(conn, fingerprint)
         conn.execute(SyncRun.__table__.insert().values(
-            id=run_id, trigger=trigger, status="running", started_at=now(), flow_run_id=flow_run_id))
+            id=run_id, trigger=trigger, status="running", started_at=now(), flow_run_id=flow_run_id,
+            key_fingerprint=fingerprint))
     return run_id
+
+
+def _check_key(conn: Connection, fingerprint: str) -> None:
+    """A key found in another folder (another working directory, a lost ``WUSHE_HOME``) would hash
+    every ID number and phone anew: none would match what is stored, and the registry would fill
+    with duplicates. The last run that recorded a key names the registry's."""
+    last = conn.execute(select(SyncRun.id, SyncRun.key_fingerprint).where(SyncRun.key_fingerprint.is_not(None))
+                        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1)).first()
+    if last is not None and last.key_fingerprint != fingerprint:
+        raise ConfigError(
+            f"the secret key from {settings.key_source()} (fingerprint {fingerprint}) is not the key this registry's "
+            f"identifiers were hashed with (fingerprint {last.key_fingerprint}, last used by run {last.id}). "
+            "Set WUSHE_SECRET_KEY, or WUSHE_HOME to the folder holding that key's secret.key; "
+            "with another key no stored ID number or phone would match again.")
 
 
 def finish_run(engine: Engine, run_id: str, *, error: str | None = None) -> SyncReport:
