@@ -53,8 +53,8 @@ def one_night(folder: Path, url: str) -> dict:
     partner_seconds: dict[str, float] = {}
     for s in report.streams:
         partner_seconds[s.partner] = partner_seconds.get(s.partner, 0.0) + s.seconds
-    return {"seconds": seconds, "server_seconds": server_seconds, "status": report.status, "totals": report.totals(), "peak_mb": memory.peak_mb,
-            "partners": partner_seconds, "failed": report.failed_partners,
+    return {"seconds": seconds, "server_seconds": server_seconds, "status": report.status, "totals": report.totals(),
+            "peak_mb": memory.peak_mb, "partners": partner_seconds, "failed": report.failed_partners,
             "partner_phase": _partner_phase(engine, report.run_id)}
 
 
