@@ -15,12 +15,18 @@ from pathlib import Path
 
 from wushe.errors import ConfigError
 
+KEY_FILE = "secret.key"  # in WUSHE_HOME, where no WUSHE_SECRET_KEY is set
+
 
 def home() -> Path:
     """The folder for local state, created on first use."""
-    path = Path(os.environ.get("WUSHE_HOME", "var"))
+    path = Path(_home_setting())
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _home_setting() -> str:
+    return os.environ.get("WUSHE_HOME", "var")
 
 
 def database_url(override: str | None = None) -> str:
@@ -42,7 +48,7 @@ def secret_key() -> bytes:
         if len(env) < 16:
             raise ConfigError("WUSHE_SECRET_KEY must be at least 16 characters long")
         return env.encode()
-    return _stored_key(os.path.abspath(os.environ.get("WUSHE_HOME", "var")))
+    return _stored_key(_key_folder())
 
 
 def key_fingerprint() -> str:
@@ -55,7 +61,11 @@ def key_source() -> str:
     """Where the key comes from, for messages: the variable's name or the key file's path."""
     if os.environ.get("WUSHE_SECRET_KEY"):
         return "WUSHE_SECRET_KEY"
-    return str(Path(os.path.abspath(os.environ.get("WUSHE_HOME", "var"))) / "secret.key")
+    return str(Path(_key_folder()) / KEY_FILE)
+
+
+def _key_folder() -> str:
+    return os.path.abspath(_home_setting())
 
 
 @lru_cache(maxsize=8)
@@ -65,10 +75,10 @@ def _stored_key(folder: str) -> bytes:
 
     A new key is written whole to a file of its own, then linked into place, which fails if another
     process was first: processes starting together all read the one key, never a half-written one."""
-    path = Path(folder) / "secret.key"
+    path = Path(folder) / KEY_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        draft = path.with_name(f"secret.key.{os.getpid()}.{secrets.token_hex(4)}")
+        draft = path.with_name(f"{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "w") as fh:

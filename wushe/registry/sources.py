@@ -229,7 +229,7 @@ def _write_group(
             change = "deleted" if deleted else "new"
             fresh.append((source_id, digest, deleted, body.decode(), rec.get("source_updated_at"),
                           rec.get("fetched_at"), at if deleted else None, row_digests.get(source_id)))
-        elif old.content_hash == digest and (not old.withdrawn or deleted):
+        elif comparable(old, 1, deleted) and old.content_hash == digest:  # by_id holds each key once
             seen.append(old.id)
             tally["unchanged"] += 1
             continue
