@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -129,7 +130,13 @@ class SourceRecord(Base):
     last_run_id: Mapped[str | None] = mapped_column(String(40))
     # source_id leads so a batch's keyed lookup is an index probe per key even before the planner
     # has statistics (with partner first, PostgreSQL scans the whole partner on a first load)
-    __table_args__ = (UniqueConstraint("source_id", "partner", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "partner", "kind"),
+        # a full export's withdrawal reads its stream's live rows not stored since the read began:
+        # without it, a scan of every partner's records (and their payloads) per stream, each night
+        Index("ix_source_record_live_stream", "partner", "stream", "last_seen_at",
+              sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL")),
+    )
 
 
 class PendingRecord(Base):

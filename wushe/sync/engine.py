@@ -79,7 +79,7 @@ def sync_stream(
 
     stream_run = runs.start_stream(engine, run_id, partner.name, stream.name)
     state = since if since is not None else runs.load_state(engine, partner.name, stream.name)
-    full_read = stream.full_export or not state
+    full_read = runs.reads_whole(stream, state)
     check = StreamValidation(partner.name, stream.name, stream.kind, run_id=run_id,
                              gates=partner.gates(partners.settings), full_read=full_read)
     read_started = runs.now()

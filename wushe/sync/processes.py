@@ -4,9 +4,10 @@ Reading, validating and storing a partner's delivery is Python work: partners ru
 one process share one core, however many the machine has. Here each stream of each partner is
 synced by ``sync_partner`` in a worker process (forked from a server with the library imported,
 see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to
-``settings.partner_processes`` at a time, the largest deliveries of the last run first: streams
-rather than whole partners, so one large partner does not leave the other processes idle at the
-end. Every batch is still its own transaction, so nothing about recovery changes; progress events
+``settings.partner_processes`` at a time, the longest first: streams rather than whole partners, so
+one large partner does not leave the other processes idle at the end. A stream is expected to take
+as long as its last read of the same sort: a whole read (a full export, an incremental stream's first
+read) as long as the last whole one, a delta as long as the last delta. Every batch is still its own transaction, so nothing about recovery changes; progress events
 come back through a queue, and a worker dies with the syncing process (a crash of either is a
 crash of the run, which a rerun repairs).
 """
@@ -18,15 +19,16 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from concurrent.futures.process import BrokenProcessPool
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from wushe.config import Partner, Partners
 from wushe.errors import WusheError
 from wushe.registry.db import engine_url
-from wushe.registry.models import StreamRun
-from wushe.sync import crashpoints
+from wushe.registry.models import StreamRun, StreamState
+from wushe.sync import crashpoints, runs
 from wushe.sync.report import StreamReport
 from wushe.workers import environment, pool_context, start_worker
 
@@ -57,15 +59,14 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
     forwarder = threading.Thread(target=_forward, args=(queue, progress), daemon=True) if queue else None
     if forwarder:
         forwarder.start()
-    last = _last_fetched(engine, [p.name for p in selected])
-    work = sorted(((p, streams) for p in selected for streams in _stream_jobs(p)),
-                  key=lambda job: -sum(last.get((job[0].name, s), 0) for s in job[1] or ()))
+    work = _longest_first(engine, _stream_jobs(engine, selected, since))
     workers = min(partners.settings.partner_processes, partners.settings.concurrency, len(work))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                  initargs=(os.getpid(), environment(), engine_url(engine), str(partners.path),
                                            queue)) as pool:
-            jobs = [(p, streams, pool.submit(_sync_partner, p.name, run_id, since, streams)) for p, streams in work]
+            jobs = [(j.partner, j.streams, pool.submit(_sync_partner, j.partner.name, run_id, since, j.streams))
+                    for j in work]
             for partner, streams, job in jobs:
                 try:
                     job.result()
@@ -78,26 +79,61 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
             forwarder.join()
 
 
-def _stream_jobs(partner: Partner) -> list[list[str] | None]:
-    """The partner's chosen streams, one job each; one job for the whole partner when they cannot
-    be told here (the worker then reports why, as a sync in threads would)."""
+@dataclass(frozen=True)
+class _Job:
+    """One stream of a partner to sync in a worker (``streams`` None: the whole partner, when its
+    streams cannot be told here; the worker then reports why, as a sync in threads would)."""
+
+    partner: Partner
+    streams: list[str] | None
+    whole: bool  # read whole: a full export, or a stream without a cursor yet
+
+
+def _stream_jobs(engine: Engine, selected: list[Partner], since: dict[str, Any] | None) -> list[_Job]:
+    """The selected partners' chosen streams, one job each."""
     from wushe.sync.engine import chosen_streams
 
-    try:
-        return [[s.name] for s in chosen_streams(partner, partner.connector())] or [None]
-    except WusheError:
-        return [None]
-
-
-def _last_fetched(engine: Engine, partners: list[str]) -> dict[tuple[str, str], int]:
-    """Rows each stream delivered in its last run (absent before the first): the biggest start
-    first, so the last to finish is a small one."""
-    latest = (select(func.max(StreamRun.id).label("id"))
-              .where(StreamRun.partner.in_(partners)).group_by(StreamRun.partner, StreamRun.stream).subquery())
     with engine.connect() as conn:
-        rows = conn.execute(select(StreamRun.partner, StreamRun.stream, StreamRun.fetched)
-                            .join(latest, StreamRun.id == latest.c.id))
-        return {(partner, stream): fetched for partner, stream, fetched in rows}
+        cursors = set(map(tuple, conn.execute(select(StreamState.partner, StreamState.stream)
+                                              .where(StreamState.partner.in_([p.name for p in selected])))))
+    jobs = []
+    for partner in selected:
+        try:
+            streams = chosen_streams(partner, partner.connector())
+        except WusheError:
+            streams = []
+        jobs += [_Job(partner, [s.name], runs.reads_whole(s, since if since is not None else
+                                                          (partner.name, s.name) in cursors)) for s in streams]
+        if not streams:
+            jobs.append(_Job(partner, None, True))
+    return jobs
+
+
+# how far back the runs go that tell how long a stream takes
+HISTORY = timedelta(days=60)
+
+
+def _longest_first(engine: Engine, jobs: list[_Job]) -> list[_Job]:
+    """``jobs`` ordered by how long each stream's last read of the same sort (whole or delta) took,
+    the longest first, so that the last to finish is a short one. A stream never read that way
+    counts as short: a delta after a first whole read is small beside another stream's full export.
+    Among those, the larger whole read goes first: its deltas are likely the larger too."""
+    names = sorted({j.partner.name for j in jobs})
+    query = (select(StreamRun.partner, StreamRun.stream, StreamRun.started_at, StreamRun.finished_at, StreamRun.gate)
+             .where(StreamRun.partner.in_(names), StreamRun.status == "succeeded",
+                    StreamRun.started_at >= runs.now() - HISTORY)
+             .order_by(StreamRun.id.desc()))
+    took: dict[tuple[str, str, bool], float] = {}
+    with engine.connect() as conn:
+        for partner, stream, started, finished, gate in conn.execute(query):
+            key = (partner, stream, bool((gate or {}).get("full_read", True)))
+            if key not in took and finished is not None:
+                took[key] = (finished - started).total_seconds()
+
+    def expected(job: _Job, whole: bool) -> float:
+        return sum(took.get((job.partner.name, s, whole), 0.0) for s in job.streams or ())
+
+    return sorted(jobs, key=lambda j: (-expected(j, j.whole), -expected(j, True)))
 
 
 def _forward(queue: Any, progress: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select, update
 
 from wushe import settings
+from wushe.connector import Stream
 from wushe.errors import ConfigError
 from wushe.registry.db import write_transaction
 from wushe.registry.models import StreamRun, StreamState, SyncRun
@@ -114,6 +115,12 @@ def record_partner_failure(engine: Engine, run_id: str, partner: str, message: s
             table.c.run_id == run_id, table.c.partner == partner, table.c.status != "succeeded"))
     if not explained:
         finish_stream(engine, start_stream(engine, run_id, partner, "(run)"), "failed", error=message)
+
+
+def reads_whole(stream: Stream, start: Any) -> bool:
+    """Whether a read of ``stream`` from ``start`` (its cursor, or whether it has one) covers the whole
+    stream: a full export always does, an incremental stream when nothing was read before."""
+    return stream.full_export or not start
 
 
 def load_state(engine: Engine, partner: str, stream: str) -> dict[str, Any] | None:

@@ -1,0 +1,57 @@
+"""Which stream a sync in processes starts first: the one expected to take longest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from wushe.config import load_partners
+from wushe.registry.db import write_transaction
+from wushe.registry.models import StreamRun
+from wushe.sync import runs
+from wushe.sync.processes import _Job, _longest_first
+
+
+def took(engine, partner: str, stream: str, seconds: float, *, whole: bool, days_ago: float = 1,
+         status: str = "succeeded") -> None:
+    """A past read of a stream that took ``seconds``."""
+    run_id = runs.start_run(engine, "test")
+    started = runs.now() - timedelta(days=days_ago)
+    with write_transaction(engine) as conn:
+        conn.execute(StreamRun.__table__.insert().values(
+            run_id=run_id, partner=partner, stream=stream, status=status, started_at=started,
+            finished_at=started + timedelta(seconds=seconds), gate={"full_read": whole}))
+
+
+def test_streams_start_longest_first_as_their_last_read_of_the_same_sort_took(registry, partners_file) -> None:
+    partners = load_partners(partners_file)
+    shops, estates = partners.get("shops"), partners.get("estates")
+    # estates: a long first (whole) read, then short deltas; shops: a full export of middling length
+    took(registry, "estates", "companies", 600, whole=True, days_ago=3)
+    took(registry, "estates", "companies", 2, whole=False, days_ago=2)
+    took(registry, "shops", "merchants", 40, whole=True, days_ago=2)
+    delta = [_Job(estates, ["companies"], whole=False), _Job(shops, ["merchants"], whole=True)]
+    assert [j.partner.name for j in _longest_first(registry, delta)] == ["shops", "estates"]
+    # read whole again (a backfill), estates is the long one
+    whole = [_Job(estates, ["companies"], whole=True), _Job(shops, ["merchants"], whole=True)]
+    assert [j.partner.name for j in _longest_first(registry, whole)] == ["estates", "shops"]
+    # the latest read of the sort counts; failed reads and reads older than the history do not
+    took(registry, "estates", "companies", 90, whole=False, days_ago=1)
+    took(registry, "shops", "merchants", 900, whole=True, days_ago=0.5, status="failed")
+    took(registry, "shops", "merchants", 900, whole=True, days_ago=400)
+    assert [j.partner.name for j in _longest_first(registry, delta)] == ["estates", "shops"]
+
+
+def test_a_stream_never_read_as_a_delta_counts_as_short_beside_a_full_export(registry, partners_file) -> None:
+    partners = load_partners(partners_file)
+    took(registry, "estates", "companies", 600, whole=True)
+    took(registry, "shops", "merchants", 5, whole=True)
+    jobs = [_Job(partners.get("estates"), ["companies"], whole=False), _Job(partners.get("shops"), ["merchants"], whole=True)]
+    assert [j.partner.name for j in _longest_first(registry, jobs)] == ["shops", "estates"]
+
+
+def test_streams_never_read_as_deltas_start_by_the_length_of_their_whole_reads(registry, partners_file) -> None:
+    partners = load_partners(partners_file)
+    took(registry, "estates", "companies", 600, whole=True)
+    took(registry, "shops", "merchants", 5, whole=True)
+    jobs = [_Job(partners.get("shops"), ["merchants"], whole=False), _Job(partners.get("estates"), ["companies"], whole=False)]
+    assert [j.partner.name for j in _longest_first(registry, jobs)] == ["estates", "shops"]
