@@ -6,7 +6,7 @@ import threading
 from datetime import datetime, timezone
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -138,15 +138,15 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def refresh_statistics(engine: Engine, changed: int | None = None) -> None:
+def refresh_statistics(engine: Engine, changed: int | None = None, tables: Sequence[str] = ()) -> None:
     """Let the query planner see what a large load changed. PostgreSQL's autovacuum analyses a
     table only after a delay, and until then plans the next queries for the table as it was (a
     registry freshly filled with a million records planned as empty made a night's delta 2× slower);
     ``ANALYZE`` samples a bounded number of rows, so it costs seconds even at millions (two of them
     were a quarter of a night-2 resolution pass). With ``changed`` (source records changed), it runs
     only when they are at least a tenth of what the planner believes the registry holds, the share
-    at which autovacuum would analyse a table anyway. (SQLite plans from its indexes without such
-    statistics: nothing to do there.)"""
+    at which autovacuum would analyse a table anyway. With ``tables``, only those are analysed: what
+    the load wrote. (SQLite plans from its indexes without such statistics: nothing to do there.)"""
     if engine.dialect.name != "postgresql":
         return
     with engine.connect() as conn:
@@ -154,7 +154,7 @@ def refresh_statistics(engine: Engine, changed: int | None = None) -> None:
             believed = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'source_record'").scalar()
             if believed is not None and believed > 0 and changed < 0.1 * believed:
                 return
-        conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("ANALYZE " + ", ".join(tables))
         conn.commit()
 
 
