@@ -63,3 +63,28 @@ def test_postgres_keeps_the_blocking_index_uncompressed(postgres_url) -> None:
             "AND attname IN ('keys', 'rids')")).all())
     engine.dispose()
     assert storage == {"keys": "e", "rids": "e"}
+
+
+def test_the_bulk_updater_changes_rows_by_key_and_plans_its_statement_once_on_postgres(registry) -> None:
+    """Rows are updated in place by key; on PostgreSQL one prepared statement serves every row,
+    and the connection goes back to preparing nothing."""
+    from sqlalchemy import select
+
+    from wushe.registry.bulk import insert_rows, update_rows
+    from wushe.registry.models import MatchModel
+
+    table = MatchModel.__table__
+    at = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    with registry.begin() as conn:
+        insert_rows(conn, table, ("kind", "params", "trained_at"),
+                    [(kind, '{"m": 1}', at) for kind in ("organization", "volunteer", "need")])
+    with registry.begin() as conn:
+        update_rows(conn, table, "kind", ("params",), [('{"m": 2}', "volunteer"), ('{"m": 3}', "need")])
+        if registry.dialect.name == "postgresql":
+            prepared = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'UPDATE match_model%%'").scalar()
+            assert prepared == 1
+            assert conn.connection.driver_connection.prepare_threshold is None
+    with registry.connect() as conn:
+        stored = dict(conn.execute(select(table.c.kind, table.c.params)).all())
+    assert stored == {"organization": {"m": 1}, "volunteer": {"m": 2}, "need": {"m": 3}}

@@ -127,13 +127,25 @@ def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str]
 
     An update in place leaves the table's indexes and the foreign keys pointing at it as they are,
     where a delete and an insert of the same row would rewrite them all (on SQLite a delta's golden
-    records cost four times less this way)."""
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    records cost four times less this way).
+
+    On PostgreSQL the statement is prepared, planned once for all rows: the engine prepares nothing
+    (see ``wushe.registry.db``), and planning each row's update anew took over half the time of a
+    delta's golden-record updates (29,000 rows: 1.7 s, prepared 0.75 s). An update by key has one
+    good plan, so the generic plan a prepared statement settles on is that one."""
+    postgres = conn.dialect.name == "postgresql"
+    mark = "%s" if postgres else "?"
     assignments = ", ".join(f"{column} = {mark}" for column in columns)
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    cursor = driver.cursor()
+    threshold = driver.prepare_threshold if postgres else None
     try:
+        if postgres:
+            driver.prepare_threshold = 0
         cursor.executemany(f"UPDATE {table.name} SET {assignments} WHERE {key} = {mark}", list(rows))
     finally:
+        if postgres:
+            driver.prepare_threshold = threshold
         cursor.close()
 
 
