@@ -21,14 +21,14 @@ from datetime import datetime, timezone
 from typing import Any, Collection, NamedTuple, Sequence
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, bindparam, insert, literal, select, update
+from sqlalchemy import ColumnElement, Connection, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from wushe.contract import Record
 from wushe.gcpause import cyclic_gc_paused
 from wushe.privacy import protect_payload
-from wushe.registry.bulk import Cells, insert_columns
+from wushe.registry.bulk import Cells, insert_columns, update_rows
 from wushe.registry.models import QUARANTINE_ACTIVE, PendingRecord, QuarantineItem, SourceRecord, SourceVersion
 from wushe.registry.sets import one_of
 
@@ -39,6 +39,9 @@ PENDING = PendingRecord.__table__
 # a new row's own columns, as the loop collects them; _insert_new adds the batch's time and constants
 NEW_COLUMNS = ("source_id", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at", "withdrawn_at",
                "row_hash")
+# a changed row's new content, in place (``wushe.registry.bulk.update_rows``)
+UPDATED_COLUMNS = ("stream", "version", "content_hash", "deleted", "payload", "source_updated_at", "fetched_at",
+                   "changed_at", "last_seen_at", "withdrawn_at", "last_run_id", "row_hash")
 HISTORY_COLUMNS = ("source_record_id", "version", "content_hash", "deleted", "payload", "source_updated_at",
                    "fetched_at", "recorded_at", "superseded_at", "run_id")
 # what is hashed is encoded canonically: key order does not matter
@@ -218,12 +221,12 @@ def _write_group(
     existing = existing_heads(conn, partner, kind, list(by_id))
     tally: Counter[str] = Counter()
     fresh: list[tuple[Any, ...]] = []
-    changed: list[dict[str, Any]] = []
+    changed: list[tuple[Any, ...]] = []  # in UPDATED_COLUMNS order, then the stored row's id
     seen: list[int] = []
 
     for source_id, rec in by_id.items():
         deleted = bool(rec.get("deleted"))
-        payload, body, digest = encode_record(rec)
+        _payload, body, digest = encode_record(rec)
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"
@@ -234,13 +237,10 @@ def _write_group(
             tally["unchanged"] += 1
             continue
         else:
-            version, change = old.version + 1, "deleted" if deleted else "updated"
-            changed.append({"b_id": old.id, "stream": stream or old.stream, "version": version,
-                            "content_hash": digest, "deleted": deleted,
-                            "payload": payload, "source_updated_at": _as_datetime(rec.get("source_updated_at")),
-                            "fetched_at": _as_datetime(rec.get("fetched_at")), "changed_at": now,
-                            "last_seen_at": now, "withdrawn_at": now if deleted else None, "last_run_id": run_id,
-                            "row_hash": row_digests.get(source_id)})
+            change = "deleted" if deleted else "updated"
+            changed.append((stream or old.stream, old.version + 1, digest, deleted, body.decode(),
+                            cells.ts(rec.get("source_updated_at")), cells.ts(rec.get("fetched_at")), at, at,
+                            at if deleted else None, run_id, row_digests.get(source_id), old.id))
         tally[change] += 1
         touched.append((partner, kind, source_id, change))
 
@@ -250,9 +250,10 @@ def _write_group(
         _queue_for_resolution(conn, HEAD.c.partner == partner, HEAD.c.kind == kind,
                               one_of(conn, HEAD.c.source_id, [row[0] for row in fresh]))
     if changed:
-        _keep_current_versions(conn, [c["b_id"] for c in changed], now)
-        conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")), changed)
-        _queue_for_resolution(conn, one_of(conn, HEAD.c.id, [c["b_id"] for c in changed]))
+        ids = [row[-1] for row in changed]
+        _keep_current_versions(conn, ids, now)
+        update_rows(conn, HEAD, "id", UPDATED_COLUMNS, changed)
+        _queue_for_resolution(conn, one_of(conn, HEAD.c.id, ids))
     mark_seen(conn, seen, stream=stream, run_id=run_id, now=now)
     return WriteCounts(tally["new"], tally["updated"], tally["unchanged"], tally["deleted"])
 
@@ -291,12 +292,7 @@ def mark_seen(conn: Connection, row_ids: Sequence[int], *, stream: str | None = 
 def remember_row_digests(conn: Connection, rows: Sequence[tuple[int, str]]) -> None:
     """Keep these (stored row, row digest) pairs: the partner rows now read this way."""
     if rows:
-        conn.execute(update(HEAD).where(HEAD.c.id == bindparam("b_id")),
-                     [{"b_id": row_id, "row_hash": digest} for row_id, digest in rows])
-
-
-def _as_datetime(value: datetime | str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
+        update_rows(conn, HEAD, "id", ("row_hash",), [(digest, row_id) for row_id, digest in rows])
 
 
 def _keep_current_versions(conn: Connection, ids: Sequence[int], now: datetime) -> None:
