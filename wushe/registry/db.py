@@ -78,7 +78,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         # No server-side prepared statements: after five runs PostgreSQL may switch a prepared
-        # keyed lookup to a generic plan, which made batch lookups fifty times slower.
+        # keyed lookup to a generic plan, which made batch lookups fifty times slower. (The bulk
+        # updater prepares its own statement, an update by key: see bulk.update_rows.)
         connect_args = kwargs.setdefault("connect_args", {})
         connect_args.setdefault("prepare_threshold", None)
         # Timestamps read back in UTC as datetime.timezone.utc: psycopg gives a server zone such as
