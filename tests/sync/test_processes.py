@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from wushe.config import load_partners
 from wushe.registry.db import write_transaction
 from wushe.registry.models import StreamRun
@@ -41,17 +43,15 @@ def test_streams_start_longest_first_as_their_last_read_of_the_same_sort_took(re
     assert [j.partner.name for j in _longest_first(registry, delta)] == ["estates", "shops"]
 
 
-def test_a_stream_never_read_as_a_delta_counts_as_short_beside_a_full_export(registry, partners_file) -> None:
+@pytest.mark.parametrize(("shops_whole", "first"), [
+    (True, "shops"),  # a delta never read as one counts as short beside a full export
+    (False, "estates"),  # between two such deltas, the one of the longer whole read goes first
+])
+def test_streams_never_read_as_deltas_start_after_full_exports_and_by_their_whole_reads(
+        registry, partners_file, shops_whole: bool, first: str) -> None:
     partners = load_partners(partners_file)
     took(registry, "estates", "companies", 600, whole=True)
     took(registry, "shops", "merchants", 5, whole=True)
-    jobs = [_Job(partners.get("estates"), ["companies"], whole=False), _Job(partners.get("shops"), ["merchants"], whole=True)]
-    assert [j.partner.name for j in _longest_first(registry, jobs)] == ["shops", "estates"]
-
-
-def test_streams_never_read_as_deltas_start_by_the_length_of_their_whole_reads(registry, partners_file) -> None:
-    partners = load_partners(partners_file)
-    took(registry, "estates", "companies", 600, whole=True)
-    took(registry, "shops", "merchants", 5, whole=True)
-    jobs = [_Job(partners.get("shops"), ["merchants"], whole=False), _Job(partners.get("estates"), ["companies"], whole=False)]
-    assert [j.partner.name for j in _longest_first(registry, jobs)] == ["estates", "shops"]
+    jobs = [_Job(partners.get("estates"), ["companies"], whole=False),
+            _Job(partners.get("shops"), ["merchants"], whole=shops_whole)]
+    assert _longest_first(registry, jobs)[0].partner.name == first
