@@ -6,10 +6,11 @@ synced by ``sync_partner`` in a worker process (forked from a server with the li
 see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to
 ``settings.partner_processes`` at a time, the longest first: streams rather than whole partners, so
 one large partner does not leave the other processes idle at the end. A stream is expected to take
-as long as its last read of the same sort: a whole read (a full export, an incremental stream's first
-read) as long as the last whole one, a delta as long as the last delta. Every batch is still its own transaction, so nothing about recovery changes; progress events
-come back through a queue, and a worker dies with the syncing process (a crash of either is a
-crash of the run, which a rerun repairs).
+as long as its last read of the same sort: a whole read (a full export, an incremental stream's
+first read) as long as the last whole one, a delta as long as the last delta. Every batch is still
+its own transaction, so nothing about recovery changes; progress events come back through a queue,
+and a worker dies with the syncing process (a crash of either is a crash of the run, which a rerun
+repairs).
 """
 
 from __future__ import annotations
@@ -102,8 +103,9 @@ def _stream_jobs(engine: Engine, selected: list[Partner], since: dict[str, Any] 
             streams = chosen_streams(partner, partner.connector())
         except WusheError:
             streams = []
-        jobs += [_Job(partner, [s.name], runs.reads_whole(s, since if since is not None else
-                                                          (partner.name, s.name) in cursors)) for s in streams]
+        for s in streams:  # read from a backfill's start, else from the saved cursor if there is one
+            start = since if since is not None else (partner.name, s.name) in cursors
+            jobs.append(_Job(partner, [s.name], runs.reads_whole(s, start)))
         if not streams:
             jobs.append(_Job(partner, None, True))
     return jobs
