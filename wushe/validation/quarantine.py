@@ -55,6 +55,51 @@ def _problem_json(problem: Any, rules: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+@dataclass
+class Findings:
+    """A validated batch's rejected, flagged and unreadable rows as quarantine items, their JSON
+    already encoded: built before the write transaction, which then only looks up and writes."""
+
+    kind: str
+    items: list[dict[str, Any]]  # source_id, severity, content_hash and the JSON columns' text
+    arrived: set[str]  # the source ids of every row of the batch
+    counts: QuarantineCounts
+
+
+def findings(report: Any, unreadable: Sequence[Unreadable] = ()) -> Findings:
+    """What of a validated batch goes to the quarantine (touches no database)."""
+    counts = QuarantineCounts()
+    found: list[dict[str, Any]] = []
+    for row, problems in report.problems.items():
+        rec = report.records[row]
+        severity = "error" if any(p.tier == "error" for p in problems) else "warning"
+        payload = rec.get("payload") if isinstance(rec.get("payload"), dict) else {"raw": rec.get("payload")}
+        found.append(_item(None if rec.get("source_id") is None else str(rec.get("source_id")), severity,
+                           sorted({p.rule_id for p in problems}), [_problem_json(p, report.rules) for p in problems],
+                           payload, {k: rec.get(k) for k in ("source_updated_at", "fetched_at", "deleted")},
+                           bool(rec.get("deleted"))))
+        if severity == "error":
+            counts.rejected += 1
+        else:
+            counts.flagged += 1
+    for item in unreadable:
+        raw = item.raw if isinstance(item.raw, dict) else {"raw": item.raw}
+        found.append(_item(item.source_id, "error", ["SOURCE.UNREADABLE"], [
+            {"field": "", "value": item.reason, "rule": "SOURCE.UNREADABLE", "tier": "error"}], raw, None))
+        counts.rejected += 1
+    return Findings(report.kind, found, {str(r.get("source_id")) for r in report.records}, counts)
+
+
+def _item(source_id: str | None, severity: str, rule_ids: list[str], problems: list[dict[str, Any]],
+          payload: dict[str, Any], envelope: dict[str, Any] | None, deleted: bool = False) -> dict[str, Any]:
+    safe = _json_safe(payload)
+    problems = _json_safe(problems)
+    return {"source_id": source_id, "severity": severity, "content_hash": encode_payload(safe, deleted)[1],
+            "rule_ids": rule_ids, "problems": problems, "rule_ids_json": Cells.json(rule_ids),
+            "problems_json": Cells.json(problems), "payload_json": Cells.json(safe),
+            "envelope_json": Cells.json(_json_safe(envelope))}
+
+
 def write_batch(
     conn: Connection,
     report: Any,
@@ -64,42 +109,16 @@ def write_batch(
     run_id: str | None,
     unreadable: Sequence[Unreadable] = (),
     now: datetime | None = None,
+    found: Findings | None = None,
 ) -> QuarantineCounts:
-    """Store a validated batch's rejected and flagged rows and its unreadable rows (no commit)."""
+    """Store a validated batch's rejected and flagged rows and its unreadable rows (no commit);
+    ``found`` is :func:`findings` of the same, where already built."""
     now = now or datetime.now(timezone.utc)
-    kind = report.kind
-    counts = QuarantineCounts()
-    candidates: list[dict[str, Any]] = []
-    for row, problems in report.problems.items():
-        rec = report.records[row]
-        severity = "error" if any(p.tier == "error" for p in problems) else "warning"
-        payload = rec.get("payload") if isinstance(rec.get("payload"), dict) else {"raw": rec.get("payload")}
-        _, digest = encode_payload(_json_safe(payload), bool(rec.get("deleted")))
-        candidates.append({
-            "source_id": None if rec.get("source_id") is None else str(rec.get("source_id")),
-            "severity": severity,
-            "rule_ids": sorted({p.rule_id for p in problems}),
-            "problems": [_problem_json(p, report.rules) for p in problems],
-            "payload": payload,
-            "envelope": {k: rec.get(k) for k in ("source_updated_at", "fetched_at", "deleted")},
-            "content_hash": digest,
-        })
-        if severity == "error":
-            counts.rejected += 1
-        else:
-            counts.flagged += 1
-    for item in unreadable:
-        raw = item.raw if isinstance(item.raw, dict) else {"raw": item.raw}
-        _, digest = encode_payload(_json_safe(raw))
-        candidates.append({
-            "source_id": item.source_id, "severity": "error", "rule_ids": ["SOURCE.UNREADABLE"],
-            "problems": [{"field": "", "value": item.reason, "rule": "SOURCE.UNREADABLE", "tier": "error"}],
-            "payload": raw, "envelope": None, "content_hash": digest,
-        })
-        counts.rejected += 1
+    found = found or findings(report, unreadable)
+    kind, candidates, arrived = found.kind, found.items, found.arrived
+    counts = QuarantineCounts(rejected=found.counts.rejected, flagged=found.counts.flagged)
 
     reported = {c["source_id"] for c in candidates}
-    arrived = {str(r.get("source_id")) for r in report.records}
     active = _active_items(conn, partner, kind, reported | arrived)
     fresh: list[tuple[Any, ...]] = []
     again: list[dict[str, Any]] = []
@@ -108,13 +127,12 @@ def write_batch(
     for c in candidates:
         same = active.get((c["source_id"], c["content_hash"]))
         if same is not None and c["source_id"] is not None:
-            again.append({"b_id": same, "rule_ids": c["rule_ids"], "problems": _json_safe(c["problems"]),
+            again.append({"b_id": same, "rule_ids": c["rule_ids"], "problems": c["problems"],
                           "last_seen_at": now, "last_run_id": run_id})
             continue
-        fresh.append((run_id, partner, stream, kind, c["source_id"], cells.json(c["rule_ids"]),
-                      cells.json(_json_safe(c["problems"])), cells.json(_json_safe(c["payload"])),
-                      "open" if c["severity"] == "error" else "flagged", at, c["severity"],
-                      cells.json(_json_safe(c["envelope"])), c["content_hash"], at, run_id, 1))
+        fresh.append((run_id, partner, stream, kind, c["source_id"], c["rule_ids_json"], c["problems_json"],
+                      c["payload_json"], "open" if c["severity"] == "error" else "flagged", at, c["severity"],
+                      c["envelope_json"], c["content_hash"], at, run_id, 1))
     if fresh:
         insert_rows(conn, TABLE, COLUMNS, fresh)
     if again:

@@ -32,7 +32,7 @@ from wushe.contract import Record
 from wushe.validation import gates as gate_checks
 from wushe.validation.columns import kind_columns
 from wushe.validation.gates import GateFailure, GateViolation
-from wushe.validation.quarantine import QuarantineCounts, write_batch
+from wushe.validation.quarantine import Findings, QuarantineCounts, findings, write_batch
 from wushe.validation.results import write_results
 
 
@@ -60,6 +60,7 @@ class Validated:
     rows: int  # rows read, unreadable and known ones included
     unreadable: list[Unreadable]
     known_valid: int = 0
+    found: Findings | None = None  # its quarantine items, encoded outside the write transaction
 
 
 @dataclass
@@ -117,8 +118,9 @@ class StreamValidation:
             records, unreadable = batch.records, [*batch.unreadable, *unreadable]
         else:
             records = list(batch)
-        return Validated(self.validator.validate(records, self.kind) if records or unreadable else None,
-                         len(records) + len(unreadable) + known_valid, list(unreadable), known_valid)
+        report = self.validator.validate(records, self.kind) if records or unreadable else None
+        return Validated(report, len(records) + len(unreadable) + known_valid, list(unreadable), known_valid,
+                         findings(report, unreadable) if report else None)
 
     def record(self, conn: Connection, validated: Validated, *, now: datetime | None = None) -> BatchOutcome:
         """Apply the gates to a validated batch, then write its quarantine rows and results (no commit).
@@ -138,7 +140,7 @@ class StreamValidation:
         counts = QuarantineCounts()
         if report:
             counts = write_batch(conn, report, partner=self.partner, stream=self.stream, run_id=self.run_id,
-                                 unreadable=unreadable, now=now)
+                                 unreadable=unreadable, now=now, found=validated.found)
             write_results(conn, report.outcomes, partner=self.partner, stream=self.stream, kind=self.kind,
                           run_id=self.run_id, now=now)
         valid = report.valid_records() if report else []
