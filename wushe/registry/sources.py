@@ -18,7 +18,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Collection, NamedTuple, Sequence
+from typing import Any, Collection, Mapping, NamedTuple, Sequence
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, insert, literal, select, update
@@ -105,6 +105,15 @@ def encode_record(rec: Record) -> Encoded:
     return Encoded(payload, body, _digest(body, bool(rec.get("deleted"))))
 
 
+Key = tuple[str, str, str]  # partner, kind, source id
+
+
+def encode_records(records: Sequence[Record]) -> dict[Key, Encoded]:
+    """Each record's stored form by key, the last one for a key winning as in
+    :func:`write_source_records`: pure work, done before the write transaction that is given it."""
+    return {(r["partner"], r["kind"], r["source_id"]): encode_record(r) for r in records}
+
+
 @dataclass
 class Sorted:
     """A batch split by whether the registry already holds each record exactly as it is."""
@@ -187,11 +196,13 @@ def write_source_records(
     stream: str | None = None,
     now: datetime | None = None,
     row_digests: dict[str, str] | None = None,
+    encoded: Mapping[Key, Encoded] | None = None,
 ) -> WriteResult:
     """Store a batch of contract records; returns the counts and which records changed.
 
     Within one batch the last record for a key wins, as it would arriving one after another.
     ``row_digests`` (by source id: a batch of one stream) are kept with the rows they came from.
+    ``encoded`` holds the records' :func:`encode_records`, where already made.
     """
     now = now or datetime.now(timezone.utc)
     groups: dict[tuple[str, str], dict[str, Record]] = {}
@@ -201,7 +212,7 @@ def write_source_records(
     with cyclic_gc_paused():
         for (partner, kind), by_id in groups.items():
             result.counts += _write_group(conn, partner, kind, by_id, run_id, stream, now, result.touched,
-                                          row_digests or {})
+                                          row_digests or {}, encoded or {})
     return result
 
 
@@ -215,6 +226,7 @@ def _write_group(
     now: datetime,
     touched: list[tuple[str, str, str, str]],
     row_digests: dict[str, str],
+    encoded: Mapping[Key, Encoded],
 ) -> WriteCounts:
     cells = Cells(conn.dialect.name)
     at = cells.ts(now)
@@ -226,7 +238,7 @@ def _write_group(
 
     for source_id, rec in by_id.items():
         deleted = bool(rec.get("deleted"))
-        _payload, body, digest = encode_record(rec)
+        _payload, body, digest = encoded.get((partner, kind, source_id)) or encode_record(rec)
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"

@@ -31,8 +31,8 @@ from wushe.gcpause import cyclic_gc_paused
 from wushe.memory import release_freed_memory
 from wushe.registry.db import refresh_statistics, shareable, write_transaction
 from wushe.registry.known_rows import StoredRows
-from wushe.registry.sources import (keep_seen, mark_seen, remember_row_digests, sort_unchanged, withdraw_unseen,
-                                    write_source_records)
+from wushe.registry.sources import (encode_records, keep_seen, mark_seen, remember_row_digests, sort_unchanged,
+                                    withdraw_unseen, write_source_records)
 from wushe.sync import runs
 from wushe.sync.crashpoints import crash_point
 from wushe.sync.fingerprint import mapping_key
@@ -140,13 +140,15 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
     with engine.connect() as conn:  # only this stream's own writer changes these rows
         known = sort_unchanged(conn, batch.records, batch.row_digests, stream.name)
     seen = [*known.seen, *batch.unchanged.values()]  # the rows left unmapped are stored rows too
-    # outside the transaction: validation needs no database (and rows already held need none)
+    # outside the transaction: validation needs no database (and rows already held need none),
+    # nor does encoding what it lets through
     validated = check.validate(known.changed, unreadable=batch.unreadable, known_valid=len(seen))
+    encoded = encode_records(validated.report.valid_records()) if validated.report else {}
     with write_transaction(engine) as conn:
         outcome = check.record(conn, validated)  # raises GateFailure before writing anything
         crash_point("batch-validated")
         written = write_source_records(conn, outcome.valid, run_id=run_id, stream=stream.name,
-                                       row_digests=batch.row_digests)
+                                       row_digests=batch.row_digests, encoded=encoded)
         if sighted is None:
             mark_seen(conn, seen, stream=stream.name, run_id=run_id)
         remember_row_digests(conn, known.restamped)
