@@ -9,7 +9,6 @@ database's form, using :class:`Cells` for timestamps and JSON, and hand them to 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -133,21 +132,17 @@ def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str]
     On PostgreSQL the statement is prepared, planned once for all rows: the engine prepares nothing
     (see ``wushe.registry.db``), and planning each row's update anew took over half the time of a
     delta's golden-record updates (29,000 rows: 1.7 s, prepared 0.75 s). An update by key has one
-    good plan, so the generic plan a prepared statement settles on is that one.
-
-    Rows are updated in key order: the key's index is walked in order rather than probed at random
-    (a delta's 29,000 golden records, whose ids are hashes, on SQLite: 1.9 -> 1.2 s)."""
+    good plan, so the generic plan a prepared statement settles on is that one."""
     postgres = conn.dialect.name == "postgresql"
     mark = "%s" if postgres else "?"
     assignments = ", ".join(f"{column} = {mark}" for column in columns)
     driver = conn.connection.driver_connection
     cursor = driver.cursor()
     threshold = driver.prepare_threshold if postgres else None
-    in_order = sorted(rows, key=itemgetter(-1))
     try:
         if postgres:
             driver.prepare_threshold = 0
-        cursor.executemany(f"UPDATE {table.name} SET {assignments} WHERE {key} = {mark}", in_order)
+        cursor.executemany(f"UPDATE {table.name} SET {assignments} WHERE {key} = {mark}", list(rows))
     finally:
         if postgres:
             driver.prepare_threshold = threshold
