@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from wushe.connector import Unreadable, rows_known
 from wushe.registry.known_rows import StoredRows
 from wushe.toolkit.incremental import CursorTracker
-from wushe.toolkit.reading import CodedMapper, MappingError, RecordMaker, batches
+from wushe.toolkit.reading import UNCHANGED_SPAN, CodedMapper, MappingError, RecordMaker, batches
 from wushe.toolkit.tabular import Row
 
 AT = datetime(2026, 11, 20, tzinfo=timezone.utc)
@@ -50,13 +50,39 @@ def test_rows_held_unchanged_are_counted_but_not_mapped() -> None:
     known = Remembered({"S1", "S2", "S3", "S7"})
     with rows_known(known):
         read = list(batches([*rows(10), Unreadable("row 10: no id", {})], maker(), tracker=None, batch_size=6))
-    assert [len(b) for b in read] == [6, 5]
+    assert [len(b) for b in read] == [11]  # 7 rows to write: fewer than two batches' worth
     assert sum(len(b) for b in read) == 11  # every row read is accounted for
     assert [r["source_id"] for b in read for r in b.records] == ["S0", "S4", "S5", "S6", "S8", "S9"]
     assert {k: v for b in read for k, v in b.unchanged.items()} == {f"S{i}": f"row S{i}" for i in (1, 2, 3, 7)}
     assert {k: v for b in read for k, v in b.row_digests.items()} == {r["source_id"]: f"{r['source_id']}:{r['payload']['name']}"
                                                                    for b in read for r in b.records}
     assert [u.reason for b in read for u in b.unreadable] == ["row 10: no id"]
+
+
+def test_a_batch_goes_once_it_holds_a_batch_of_rows_to_write() -> None:
+    with rows_known(Remembered(set())):
+        read = list(batches(rows(13), maker(), tracker=None, batch_size=6))
+    assert [len(b.records) + len(b.unreadable) for b in read] == [6, 6, 1]
+
+
+def test_a_batch_of_unchanged_rows_spans_several_batches_of_rows_read() -> None:
+    """A full export read again: few batches to validate and commit, each within a bound."""
+    known = Remembered({f"S{i}" for i in range(100)} - {"S5", "S55"})
+    with rows_known(known):
+        read = list(batches(rows(100), maker(), tracker=None, batch_size=5))
+    assert [len(b) for b in read] == [5 * UNCHANGED_SPAN, 5 * UNCHANGED_SPAN]
+    assert [[r["source_id"] for r in b.records] for b in read] == [["S5"], ["S55"]]
+
+
+def test_a_source_id_read_twice_is_not_joined_into_one_batch() -> None:
+    """Within a batch the last row for an id wins; read apart, each row keeps its place."""
+    known = Remembered({"S1"})
+    again = [Row({"id": "S1", "name": "商家1"}, "row 4", AT)]
+    with rows_known(known):
+        read = list(batches([*rows(3), rows(4)[3], *again, Row({"id": "S9", "name": "商家9"}, "row 5", AT)],
+                            maker(), tracker=None, batch_size=3))
+    assert [len(b) for b in read] == [3, 3]  # every row read is accounted for
+    assert [sorted(b.unchanged) for b in read] == [["S1"], ["S1"]]
 
 
 def test_a_row_that_changed_is_mapped_and_may_be_unreadable() -> None:

@@ -185,9 +185,43 @@ def batches(
         yield Batch(records, final, unreadable)
 
 
+# A whole-stream batch holds up to this many batches' worth of rows read, as long as fewer than a
+# batch's worth are to be written: on a nightly full export most rows are unchanged, and each batch
+# with any changed row costs a validation run (Great Expectations plans every expectation of the
+# suite again, tens of milliseconds whatever the rows) and a write transaction.
+UNCHANGED_SPAN = 10
+
+
 def _unmapped_unchanged(rows: Iterable[SourceRow | Unreadable], maker: RecordMaker, known: KnownRows,
                         batch_size: int, fallback: datetime | None, fetched_at: str) -> Iterator[Batch]:
-    """Batches of a whole-stream read in which the rows ``known`` holds unchanged stay unmapped."""
+    """Batches of a whole-stream read in which the rows ``known`` holds unchanged stay unmapped.
+
+    Rows are looked up ``batch_size`` at a time; a batch goes once it holds ``batch_size`` rows to
+    write or ``UNCHANGED_SPAN`` times as many read, and before a part that repeats one of its
+    source ids (within a batch the last row for an id wins: an id read twice stays in one batch)."""
+    pending: Batch | None = None
+    ids: set[str] = set()  # the source ids ``pending`` holds
+    for part in _looked_up(rows, maker, known, batch_size, fallback, fetched_at):
+        part_ids = {r["source_id"] for r in part.records} | part.unchanged.keys()
+        if pending is not None and not ids.isdisjoint(part_ids):
+            yield pending
+            pending = None
+        if pending is None:
+            pending, ids = part, part_ids
+        else:
+            _join(pending, part)
+            ids |= part_ids
+        if len(pending.records) + len(pending.unreadable) >= batch_size or len(pending) >= UNCHANGED_SPAN * batch_size:
+            yield pending
+            pending = None
+    if pending is not None:
+        yield pending
+
+
+def _looked_up(rows: Iterable[SourceRow | Unreadable], maker: RecordMaker, known: KnownRows, batch_size: int,
+               fallback: datetime | None, fetched_at: str) -> Iterator[Batch]:
+    """The rows ``batch_size`` at a time, those ``known`` holds unchanged left unmapped (at least
+    one part, empty for an empty read)."""
     held: list[SourceRow] = []
     unreadable: list[Unreadable] = []
     sent = False
@@ -201,6 +235,14 @@ def _unmapped_unchanged(rows: Iterable[SourceRow | Unreadable], maker: RecordMak
             held, unreadable, sent = [], [], True
     if held or unreadable or not sent:
         yield _mapped_if_changed(held, unreadable, maker, known, fallback, fetched_at)
+
+
+def _join(batch: Batch, part: Batch) -> None:
+    """Add ``part`` to ``batch`` (both of a whole-stream read: no cursor state to carry)."""
+    batch.records.extend(part.records)
+    batch.unreadable.extend(part.unreadable)
+    batch.unchanged.update(part.unchanged)
+    batch.row_digests.update(part.row_digests)
 
 
 def _mapped_if_changed(held: list[SourceRow], unreadable: list[Unreadable], maker: RecordMaker, known: KnownRows,
