@@ -196,9 +196,10 @@ def _unmapped_unchanged(rows: Iterable[SourceRow | Unreadable], maker: RecordMak
                         batch_size: int, fallback: datetime | None, fetched_at: str) -> Iterator[Batch]:
     """Batches of a whole-stream read in which the rows ``known`` holds unchanged stay unmapped.
 
-    Rows are looked up ``batch_size`` at a time; a batch goes once it holds ``batch_size`` rows to
-    write or ``UNCHANGED_SPAN`` times as many read, and before a part that repeats one of its
-    source ids (within a batch the last row for an id wins: an id read twice stays in one batch)."""
+    Rows are looked up ``batch_size`` at a time, and the parts joined into a batch until it holds
+    ``batch_size`` rows to write or ``UNCHANGED_SPAN`` times as many read. A part that repeats a
+    source id the batch holds starts the next batch instead: it was looked up before the batch was
+    written, so the two rows for the id go one batch after the other, as they were read."""
     pending: Batch | None = None
     ids: set[str] = set()  # the source ids ``pending`` holds
     for part in _looked_up(rows, maker, known, batch_size, fallback, fetched_at):
