@@ -23,22 +23,19 @@ import argparse
 import itertools
 import random
 import resource
+import sys
 import time
+from pathlib import Path
 from typing import Any, Iterator
 
 from wushe.contract import make_record
 from wushe.validation import identifiers as ids
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import rss_mb  # noqa: E402
+
 KINDS = ("organization", "resource", "need", "volunteer", "donation")
 UPDATED = "2026-11-20T02:00:00+08:00"
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class Synthetic:
