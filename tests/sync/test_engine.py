@@ -21,6 +21,17 @@ def live_sources(engine) -> int:
     return count(engine, select(func.count()).select_from(SourceRecord).where(SourceRecord.withdrawn_at.is_(None)))
 
 
+def with_second_stream(partners_file):
+    """The partners with a second stream for shops, ``reopened``: the files named 新开*.csv."""
+    reopened = ('        reopened:\n          pattern: "新开*.csv"\n          kind: organization\n          id: 编号\n'
+                '          mapping:\n            name: 名称\n            phones: {column: 联系电话, split: "[,，、 ]+"}\n'
+                '            division_code: 所属社区\n            org_type: {const: merchant}\n')
+    text = partners_file.read_text(encoding="utf-8").replace(
+        '        merchants:\n          pattern: "*.csv"', reopened + '        merchants:\n          pattern: "商家*.csv"')
+    partners_file.write_text(text, encoding="utf-8")
+    return load_partners(partners_file)
+
+
 def test_a_first_sync_stores_validates_and_merges_everything(registry, partners_file) -> None:
     report = run_sync(registry, load_partners(partners_file), notify=False)
     assert report.status == "succeeded", report.to_markdown()
@@ -60,13 +71,7 @@ def test_rows_gone_from_a_full_export_are_withdrawn_and_their_golden_records_ret
 def test_a_row_moving_unchanged_between_two_full_exports_stays_live(registry, partners_file, drop) -> None:
     """A shop listed in another of the partner's files, as it was, is the same shop: the file it
     left must not withdraw it, whichever of the two is read first."""
-    reopened = ('        reopened:\n          pattern: "新开*.csv"\n          kind: organization\n          id: 编号\n'
-                '          mapping:\n            name: 名称\n            phones: {column: 联系电话, split: "[,，、 ]+"}\n'
-                '            division_code: 所属社区\n            org_type: {const: merchant}\n')
-    text = partners_file.read_text(encoding="utf-8").replace(
-        '        merchants:\n          pattern: "*.csv"', reopened + '        merchants:\n          pattern: "商家*.csv"')
-    partners_file.write_text(text, encoding="utf-8")
-    partners = load_partners(partners_file)
+    partners = with_second_stream(partners_file)
     write_csv(drop["shops"], org_rows(1, start=100), name="新开商家.csv")
     run_sync(registry, partners, notify=False)
 
@@ -140,6 +145,33 @@ def test_a_partner_past_its_timeout_stops_at_a_batch_boundary(registry, partners
     assert shops.status == "timeout" and shops.transient  # worth a retry
     assert "timeout_seconds" in shops.error and shops.fetched == 7
     assert runs.load_state(registry, "shops", "merchants") == {}  # a file is read whole or not at all
+
+
+@pytest.mark.parametrize("reachable", [True, False])
+def test_a_partner_synced_one_stream_per_call_is_checked_once(registry, partners_file, drop, monkeypatch,
+                                                              reachable) -> None:
+    """A worker process syncs a partner one stream per job: checking it for each again parsed the
+    same workbooks, or waited for the same dead server, once per stream."""
+    partners = with_second_stream(partners_file)
+    write_csv(drop["shops"], org_rows(3, start=100), name="新开商家.csv")
+    shops = partners.get("shops")
+    connector = type(shops.connector())
+    checks = []
+    original = connector.check
+    monkeypatch.setattr(connector, "check", lambda self, config: checks.append(1) or original(self, config))
+    if not reachable:
+        for f in drop["shops"].iterdir():
+            f.unlink()
+        drop["shops"].rmdir()
+    run_id = runs.start_run(registry, "test")
+    checked: dict = {}
+    reports = [r for stream in ("merchants", "reopened")
+               for r in sync_partner(registry, shops, run_id, partners, streams=[stream], checked=checked)]
+    assert [(r.stream, r.status) for r in reports] == [
+        ("merchants", "succeeded" if reachable else "failed"), ("reopened", "succeeded" if reachable else "failed")]
+    assert len(checks) == 1
+    if reachable:
+        assert [r.fetched for r in reports] == [20, 3]
 
 
 def test_a_partner_whose_run_crashed_outside_its_streams_is_reported_failed(registry) -> None:

@@ -25,7 +25,7 @@ from typing import Any, Callable
 from sqlalchemy import Engine
 
 from wushe.config import Partner, Partners
-from wushe.connector import Batch, Connector, Stream, rows_known
+from wushe.connector import Batch, CheckResult, Connector, Stream, rows_known
 from wushe.errors import ConnectorError, WusheError
 from wushe.gcpause import cyclic_gc_paused
 from wushe.memory import release_freed_memory
@@ -174,13 +174,22 @@ def sync_partner(
     since: dict[str, Any] | None = None,
     progress: ProgressFn | None = None,
     guard: Guard | None = None,
+    checked: dict[str, CheckResult] | None = None,
 ) -> list[StreamReport]:
-    """Sync the (selected) streams of one partner, after checking it is reachable."""
+    """Sync the (selected) streams of one partner, after checking it is reachable.
+
+    ``checked`` keeps what checking each partner found, for a caller that syncs a partner's streams
+    in several calls (a worker process, one stream per job): the partner is checked once, not once
+    per stream, and a dead one is not waited for again."""
     deadline = time.monotonic() + partner.spec.timeout_seconds
     try:
         connector = partner.connector()
         chosen = chosen_streams(partner, connector, streams)
-        result = connector.check(partner.config)
+        result = checked.get(partner.name) if checked is not None else None
+        if result is None:
+            result = connector.check(partner.config)
+            if checked is not None:
+                checked[partner.name] = result
     except WusheError as exc:
         return [failed_before_reading(engine, run_id, partner, "(setup)", str(exc), progress)]
     if not result.ok:

@@ -5,7 +5,8 @@ one process share one core, however many the machine has. Here each stream of ea
 synced by ``sync_partner`` in a worker process (forked from a server with the library imported,
 see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to
 ``settings.partner_processes`` at a time, the longest first: streams rather than whole partners, so
-one large partner does not leave the other processes idle at the end. A stream is expected to take
+one large partner does not leave the other processes idle at the end (a worker checks a partner once,
+however many of its streams it syncs). A stream is expected to take
 as long as its last read of the same sort: a whole read (a full export, an incremental stream's
 first read) as long as the last whole one, a delta as long as the last delta. Every batch is still
 its own transaction, so nothing about recovery changes; progress events come back through a queue,
@@ -18,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from wushe.config import Partner, Partners
+from wushe.connector import CheckResult
 from wushe.errors import WusheError
 from wushe.registry.db import engine_url
 from wushe.registry.models import StreamRun, StreamState
@@ -38,12 +40,13 @@ _DONE = None  # the end of the progress events
 
 @dataclass
 class _Worker:
-    """What a worker process keeps for all the jobs it runs: the registry, the partners file and
-    the queue back to the syncing process."""
+    """What a worker process keeps for all the jobs it runs (one run's): the registry, the partners
+    file, the queue back to the syncing process, and what checking each partner found."""
 
     engine: Engine
     partners: Partners
     progress: Any
+    checked: dict[str, CheckResult] = field(default_factory=dict)
 
 
 _worker: _Worker | None = None
@@ -162,4 +165,4 @@ def _sync_partner(name: str, run_id: str, since: dict[str, Any] | None,
     assert _worker is not None, "runs in a worker started by sync_in_processes"
     partners = _worker.partners
     return sync_partner(_worker.engine, partners.get(name), run_id, partners, streams=streams, since=since,
-                        progress=_worker.progress)
+                        progress=_worker.progress, checked=_worker.checked)
