@@ -5,13 +5,12 @@ one process share one core, however many the machine has. Here each stream of ea
 synced by ``sync_partner`` in a worker process (forked from a server with the library imported,
 see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to
 ``settings.partner_processes`` at a time, the longest first: streams rather than whole partners, so
-one large partner does not leave the other processes idle at the end (a worker checks a partner once,
-however many of its streams it syncs). A stream is expected to take
-as long as its last read of the same sort: a whole read (a full export, an incremental stream's
-first read) as long as the last whole one, a delta as long as the last delta. Every batch is still
-its own transaction, so nothing about recovery changes; progress events come back through a queue,
-and a worker dies with the syncing process (a crash of either is a crash of the run, which a rerun
-repairs).
+one large partner does not leave the other processes idle at the end (a worker checks a partner
+once, however many of its streams it syncs). A stream is expected to take as long as its last read
+of the same sort: a whole read (a full export, an incremental stream's first read) as long as the
+last whole one, a delta as long as the last delta. Every batch is still its own transaction, so
+nothing about recovery changes; progress events come back through a queue, and a worker dies with
+the syncing process (a crash of either is a crash of the run, which a rerun repairs).
 """
 
 from __future__ import annotations
