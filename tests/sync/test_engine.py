@@ -216,6 +216,43 @@ def test_a_row_put_back_as_it_was_stored_closes_its_quarantine_item(registry, pa
     assert (shops.valid, shops.unchanged) == (20, 20)  # its last good version stayed live meanwhile
 
 
+def test_a_flagged_row_read_again_as_stored_is_not_validated_again_and_its_item_counts_the_night(
+        registry, partners_file, drop, monkeypatch) -> None:
+    """Validating it again would only flag it again; the item stays flagged, counts the sighting,
+    and the stream still reports the row flagged. Changed, the row is validated and its item closed."""
+    from wushe.registry.models import StreamRun
+    from wushe.validation.validator import Validator
+
+    partners = load_partners(partners_file)
+    rows = org_rows(20)
+    rows[3][3] = "8345123"  # a phone without its area code: accepted, with a warning
+    write_csv(drop["shops"], rows)
+    run_sync(registry, partners, notify=False)
+    validated: list[str] = []
+    original = Validator.validate
+    monkeypatch.setattr(Validator, "validate", lambda self, records, kind: validated.extend(
+        r["source_id"] for r in records) or original(self, records, kind))
+
+    def item_and_gate(run_id: str) -> tuple:
+        with registry.connect() as conn:
+            item = conn.execute(select(QuarantineItem.status, QuarantineItem.times_seen, QuarantineItem.last_run_id)
+                                .where(QuarantineItem.source_id == "M00003")).one()
+            gate = conn.scalar(select(StreamRun.gate).where(StreamRun.run_id == run_id, StreamRun.partner == "shops"))
+        return tuple(item), gate["flagged"]
+
+    again = run_sync(registry, partners, notify=False)
+    shops = next(s for s in again.streams if s.partner == "shops")
+    assert (shops.valid, shops.unchanged) == (20, 20)
+    assert validated == []
+    assert item_and_gate(again.run_id) == (("flagged", 2, again.run_id), 1)
+
+    rows[3][3] = "0755-83451234"  # corrected
+    write_csv(drop["shops"], rows)
+    fixed = run_sync(registry, partners, notify=False)
+    assert validated == ["M00003"]
+    assert item_and_gate(fixed.run_id) == (("fixed", 2, again.run_id), 0)
+
+
 def test_a_quarantined_row_of_a_full_export_keeps_its_last_good_version(registry, partners_file, drop) -> None:
     partners = load_partners(partners_file)
     run_sync(registry, partners, notify=False)

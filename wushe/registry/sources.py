@@ -29,7 +29,7 @@ from wushe.contract import Record
 from wushe.gcpause import cyclic_gc_paused
 from wushe.privacy import protect_payload
 from wushe.registry.bulk import Cells, insert_columns, update_rows
-from wushe.registry.models import QUARANTINE_ACTIVE, PendingRecord, QuarantineItem, SourceRecord, SourceVersion
+from wushe.registry.models import PendingRecord, QuarantineItem, SourceRecord, SourceVersion
 from wushe.registry.sets import one_of
 
 HEAD = SourceRecord.__table__
@@ -132,7 +132,7 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
     They need neither validating (they passed when they arrived) nor merging, only a sighting: on
     a full export, that is most of a night. A key repeated within the batch counts as changed, so
     the batch's last-one-wins order stays with the writer; so does a key with a quarantine item
-    still open or flagged, so that validation can close it, and one stored from another ``stream``
+    still open, so that validation can close it, and one stored from another ``stream``
     than the one read, so that the writer moves it. ``row_digests`` (by source id, see
     :class:`~wushe.connector.Batch`) are the partner rows' digests, kept with the rows.
     """
@@ -172,9 +172,12 @@ def comparable(head: Head | None, repeats: int, deleted: bool = False, stream: s
 
 
 def questioned_ids(conn: Connection, partner: str, kind: str, ids: Sequence[str]) -> set[str]:
-    """Which of these source ids have a quarantine item still open or flagged."""
+    """Which of these source ids have an open quarantine item: a later version of the stored row was
+    rejected. A flagged item is not a question: it was written with the version stored (a rejected
+    version supersedes it, a clean one closes it), so a row read again as stored would only be
+    flagged again; its item counts the sighting (``quarantine.flagged_seen_again``)."""
     return set(conn.scalars(select(QUARANTINE.c.source_id).where(
-        QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status.in_(QUARANTINE_ACTIVE),
+        QUARANTINE.c.partner == partner, QUARANTINE.c.kind == kind, QUARANTINE.c.status == "open",
         one_of(conn, QUARANTINE.c.source_id, ids))))
 
 

@@ -142,7 +142,7 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
     seen = [*known.seen, *batch.unchanged.values()]  # the rows left unmapped are stored rows too
     # outside the transaction: validation needs no database (and rows already held need none),
     # nor does encoding what it lets through
-    validated = check.validate(known.changed, unreadable=batch.unreadable, known_valid=len(seen))
+    validated = check.validate(known.changed, unreadable=batch.unreadable, known=seen)
     encoded = encode_records(validated.report.valid_records()) if validated.report else {}
     with write_transaction(engine) as conn:
         outcome = check.record(conn, validated)  # raises GateFailure before writing anything

@@ -20,12 +20,13 @@ from wushe.contract import personal_fields
 from wushe.errors import WusheError
 from wushe.privacy import UNMASKED_ROLES, mask_value
 from wushe.registry.bulk import Cells, insert_rows
-from wushe.registry.models import QUARANTINE_ACTIVE, AuditLog, QuarantineItem
+from wushe.registry.models import QUARANTINE_ACTIVE, AuditLog, QuarantineItem, SourceRecord
 from wushe.registry.sets import one_of
 from wushe.registry.sources import encode_payload
 from wushe.validation.catalogue import CATALOGUE
 
 TABLE = QuarantineItem.__table__
+SOURCES = SourceRecord.__table__
 AUDIT = AuditLog.__table__
 STATUSES = ("open", "flagged", "fixed", "superseded", "replayed", "dismissed")
 COLUMNS = ("run_id", "partner", "stream", "kind", "source_id", "rule_ids", "problems", "payload", "status",
@@ -149,6 +150,29 @@ def write_batch(
     counts.fixed = _resolve(conn, to_close, "fixed", by="partner", now=now)
     _resolve(conn, superseded, "superseded", by="partner", now=now)
     return counts
+
+
+def flagged_seen_again(conn: Connection, partner: str, kind: str, stored_rows: Sequence[int], *,
+                       run_id: str | None, now: datetime | None = None) -> int:
+    """Count a sighting on the flagged items of rows read again exactly as stored (``stored_rows``,
+    their ids): they are not validated again, which would only flag them again. Returns how many
+    items were flagged (no commit).
+
+    The partner's flagged items of the kind are read and matched to the rows here: a full export
+    reads a hundred thousand rows again, of which a few thousand are flagged (0.06 s, against 0.25 s
+    for looking up every row's source id in SQL)."""
+    if not len(stored_rows):
+        return 0
+    flagged = select(TABLE.c.id, SOURCES.c.id).join(SOURCES, (SOURCES.c.partner == TABLE.c.partner) & (
+        SOURCES.c.kind == TABLE.c.kind) & (SOURCES.c.source_id == TABLE.c.source_id)).where(
+        TABLE.c.partner == partner, TABLE.c.kind == kind, TABLE.c.status == "flagged")
+    rows = set(stored_rows)
+    items = [item for item, row in conn.execute(flagged) if row in rows]
+    if not items:
+        return 0
+    query = update(TABLE).where(one_of(conn, TABLE.c.id, items))
+    return conn.execute(query.values(last_seen_at=now or datetime.now(timezone.utc), last_run_id=run_id,
+                                     times_seen=TABLE.c.times_seen + 1)).rowcount or 0
 
 
 def _active_items(conn: Connection, partner: str, kind: str, source_ids: set[str | None]

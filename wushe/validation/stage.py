@@ -32,7 +32,7 @@ from wushe.contract import Record
 from wushe.validation import gates as gate_checks
 from wushe.validation.columns import kind_columns
 from wushe.validation.gates import GateFailure, GateViolation
-from wushe.validation.quarantine import Findings, QuarantineCounts, findings, write_batch
+from wushe.validation.quarantine import Findings, QuarantineCounts, findings, flagged_seen_again, write_batch
 from wushe.validation.results import write_results
 
 
@@ -59,7 +59,7 @@ class Validated:
     report: Any  # the validator's BatchReport; None when every row was known already (and none unreadable)
     rows: int  # rows read, unreadable and known ones included
     unreadable: list[Unreadable]
-    known_valid: int = 0
+    known: Sequence[int] = ()  # the stored rows of the rows read as the registry holds them
     found: Findings | None = None  # its quarantine items, encoded outside the write transaction
 
 
@@ -108,18 +108,19 @@ class StreamValidation:
         return self.record(conn, self.validate(batch, unreadable=unreadable), now=now)
 
     def validate(self, batch: Batch | Sequence[Record], *, unreadable: Sequence[Unreadable] = (),
-                 known_valid: int = 0) -> Validated:
+                 known: Sequence[int] = ()) -> Validated:
         """Run the suite on a batch; touches no database, so it can run before the write transaction.
 
-        ``known_valid`` counts rows of the same read left out because the registry already holds
-        them exactly as they are (they passed when they arrived); the gates count them as valid.
+        ``known`` are the stored rows (ids) of rows of the same read left out because the registry
+        already holds them exactly as they are: they passed when they arrived, so the gates count
+        them as valid, and those flagged then are flagged still.
         """
         if isinstance(batch, Batch):
             records, unreadable = batch.records, [*batch.unreadable, *unreadable]
         else:
             records = list(batch)
         report = self.validator.validate(records, self.kind) if records or unreadable else None
-        return Validated(report, len(records) + len(unreadable) + known_valid, list(unreadable), known_valid,
+        return Validated(report, len(records) + len(unreadable) + len(known), list(unreadable), known,
                          findings(report, unreadable) if report else None)
 
     def record(self, conn: Connection, validated: Validated, *, now: datetime | None = None) -> BatchOutcome:
@@ -143,10 +144,12 @@ class StreamValidation:
                                  unreadable=unreadable, now=now, found=validated.found)
             write_results(conn, report.outcomes, partner=self.partner, stream=self.stream, kind=self.kind,
                           run_id=self.run_id, now=now)
+        counts.flagged += flagged_seen_again(conn, self.partner, self.kind, validated.known, run_id=self.run_id,
+                                             now=now)
         valid = report.valid_records() if report else []
         t = self.tally
         t.fetched += rows
-        t.valid += len(valid) + validated.known_valid
+        t.valid += len(valid) + len(validated.known)
         t.quarantined += counts.rejected
         t.flagged += counts.flagged
         t.batches += 1
