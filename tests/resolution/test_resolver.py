@@ -5,14 +5,14 @@ from __future__ import annotations
 import random
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.resolution import cases, world
 from tests.resolution.helpers import dangling, delta, full, golden_of, golden_row, partition, write
 from wushe.contract import make_record
 from wushe.registry.db import make_engine
 from wushe.registry.migrate import upgrade
-from wushe.registry.models import CrossReference, GoldenEvent
+from wushe.registry.models import CrossReference, GoldenEvent, GoldenRecord
 from wushe.resolution.blocking import BlockIndex
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.records import live_at_least, record_ids
@@ -211,6 +211,23 @@ def test_a_delta_touching_half_a_kind_resolves_it_whole(registry) -> None:
         # a withdrawn record is not live
         assert not live_at_least(conn, "volunteer", len(volunteers))
         assert live_at_least(conn, "volunteer", len(volunteers) - 1)
+
+
+def test_records_withdrawn_since_the_last_pass_are_not_counted_live_through_their_golden_records(registry) -> None:
+    """Their golden records are still active until the next pass: counting those as live records
+    would resolve a delta where half the kind's live records changed."""
+    records = [r for r, _t in world.rows(8, 10, 40)]
+    write(registry, records)
+    full(registry)
+    volunteers = [r for r in records if r["kind"] == "volunteer"]
+    with registry.connect() as conn:
+        goldens = conn.scalar(select(func.count()).where(GoldenRecord.kind == "volunteer", GoldenRecord.status == "active"))
+    gone = len(volunteers) - goldens + 5
+    write(registry, [dict(v, deleted=True) for v in volunteers[:gone]])  # pending, not yet resolved
+    live = len(volunteers) - gone
+    assert goldens >= live + 1  # the golden records alone would say there are more
+    with registry.connect() as conn:
+        assert live_at_least(conn, "volunteer", live) and not live_at_least(conn, "volunteer", live + 1)
 
 
 def test_a_rewritten_golden_record_keeps_the_cross_references_that_did_not_change(registry) -> None:
