@@ -78,6 +78,19 @@ def load_records(conn: Connection, kind: str, ids: Sequence[int] | None = None, 
     return _to_frame(kind, rows)
 
 
+def combined(kind: str, parts: Sequence[SourceFrame]) -> SourceFrame:
+    """Frames of one kind's records (each record in one of them) as one, in the order
+    :func:`load_records` gives: records already loaded need not be read and decoded again."""
+    kept = [p for p in parts if len(p)]  # an empty frame's columns have no types to keep
+    if len(kept) < 2:
+        return kept[0] if kept else _to_frame(kind, [])
+    frame = pd.concat([p.frame for p in kept], ignore_index=True)
+    bodies = [body for p in kept for body in p.bodies]
+    keys = list(zip(frame["partner"].tolist(), frame["source_id"].tolist()))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return SourceFrame(kind, frame.iloc[order].reset_index(drop=True), [bodies[i] for i in order])
+
+
 EMPTY = (None, "", [], {})
 
 

@@ -44,7 +44,7 @@ from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
 from wushe.resolution.parallel import plan_of, planned_elsewhere, workload
-from wushe.resolution.records import (SourceFrame, live_at_least, live_counts, load_records, record_ids,
+from wushe.resolution.records import (SourceFrame, combined, live_at_least, live_counts, load_records, record_ids,
                                      source_keys)
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
                                       source_key)
@@ -249,7 +249,10 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int], stored: dict[s
     involved = set(around) | set(store.members_of(conn, set(previous.values())))
     overrides = overrides_touching(conn, kind, _keys_of(conn, kind, involved))
     involved |= _override_partners(conn, kind, overrides)
-    src = load_records(conn, kind, sorted(involved))
+    loaded = combined(kind, [fresh, others])  # read and decoded already: a delta's touched records are most of it
+    have = loaded.frame["rid"].to_numpy()
+    rest = load_records(conn, kind, sorted(involved - set(have.tolist())))
+    src = combined(kind, [loaded.take(np.flatnonzero(np.isin(have, list(involved))).tolist()), rest])
     feats, missing = _reused(src, rids, feats)
     computed.append((src.frame["rid"].to_numpy()[missing], feats.iloc[missing]))
     keys = _keys(kind, src.frame["rid"].to_numpy(), feats, index)
