@@ -117,3 +117,22 @@ def test_pending_flags_move_into_the_resolution_queue_and_back(registry_url: str
         assert conn.execute(text("SELECT id FROM source_record WHERE pending ORDER BY id")).scalars().all() == [7]
         assert "pending_record" not in table_names(engine)
     engine.dispose()
+
+
+def test_golden_names_and_divisions_stored_as_the_text_nan_are_cleared(registry_url: str) -> None:
+    """0017: a single-source golden record without a name or division got the text 'nan' on PostgreSQL."""
+    from sqlalchemy import text
+
+    engine = make_engine(registry_url)
+    upgrade(engine, "0016_live_stream_index")
+    with engine.begin() as conn:
+        for gid, name, division in (("org-1", "nan", "NaN"), ("org-2", "园岭长者饭堂", "440304002001")):
+            conn.execute(text(
+                "INSERT INTO golden_record (id, kind, status, display_name, division_code, data, created_at, updated_at)"
+                " VALUES (:id, 'organization', 'active', :name, :division, '{}', '2026-11-01 00:00:00',"
+                " '2026-11-01 00:00:00')"), {"id": gid, "name": name, "division": division})
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, display_name, division_code FROM golden_record ORDER BY id")).all() == [
+            ("org-1", None, None), ("org-2", "园岭长者饭堂", "440304002001")]
+    engine.dispose()

@@ -230,6 +230,20 @@ def test_records_withdrawn_since_the_last_pass_are_not_counted_live_through_thei
         assert live_at_least(conn, "volunteer", live) and not live_at_least(conn, "volunteer", live + 1)
 
 
+def test_a_golden_record_without_a_division_has_none_rather_than_the_text_nan(registry) -> None:
+    """Staff filter and export by community: a missing one must read as missing on every backend."""
+    alone = make_record("fund", "organization", "n1", datetime(2026, 11, 20, tzinfo=timezone.utc),
+                        {"name": "星光义剪队"}, fetched_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    placed = make_record("fund", "organization", "n2", datetime(2026, 11, 20, tzinfo=timezone.utc),
+                         {"name": "园岭长者饭堂", "division_code": "440304002001"},
+                         fetched_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    write(registry, [alone, placed])
+    full(registry)
+    with registry.connect() as conn:
+        rows = dict(conn.execute(select(GoldenRecord.display_name, GoldenRecord.division_code)).all())
+    assert rows == {"星光义剪队": None, "园岭长者饭堂": "440304002001"}
+
+
 def test_a_rewritten_golden_record_keeps_the_cross_references_that_did_not_change(registry) -> None:
     records = [r for r, _t in world.rows(10, 120, 0)]
     write(registry, records)

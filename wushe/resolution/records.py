@@ -133,8 +133,10 @@ def _to_frame(kind: str, rows: list[tuple[Any, ...]]) -> SourceFrame:
             "fetched": _timestamps([r[5] for r in rows]),
             "live": np.fromiter((r[6] is None for r in rows), dtype=bool, count=len(rows)),
             "completeness": np.fromiter((r[7] for r in rows), dtype=np.int16, count=len(rows)),
-            "name": [r[8] for r in rows],
-            "division": [r[9] for r in rows],
+            # objects, not pandas' text type: that turns a missing name or division into NaN, which
+            # PostgreSQL stored as the text 'nan' in a single-source golden record
+            "name": pd.Series([r[8] for r in rows], dtype=object),
+            "division": pd.Series([r[9] for r in rows], dtype=object),
         }
     )
     return SourceFrame(kind, frame, [r[3] for r in rows])
