@@ -163,7 +163,9 @@ def test_a_record_back_after_its_golden_record_retired_revives_it(registry) -> N
     # the partner sends it again: by a delta, and again by a whole pass after it retired once more
     delta(registry, write(registry, [dict(a, source_updated_at="2026-11-25T02:00:00+08:00")], run_id="r3"))
     assert golden_of(registry)["fund/organization/x1"] == gid
-    assert golden_row(registry, gid).status == "active"
+    row = golden_row(registry, gid)
+    assert row.status == "active" and row.retired_at is None and row.successor_ids is None
+    assert row.data["name"] == "园岭长者食堂"
     delta(registry, write(registry, [dict(a, deleted=True)], run_id="r4"))
     write(registry, [dict(a, source_updated_at="2026-11-26T02:00:00+08:00")], run_id="r5")
     full(registry)

@@ -27,8 +27,8 @@ REVIEWS = ReviewItem.__table__
 
 GOLDEN_COLUMNS = ("id", "kind", "status", "display_name", "division_code", "data", "provenance", "content_hash",
                   "created_at", "updated_at", "retired_at", "successor_ids")
-REPLACED_COLUMNS = ("status", "display_name", "division_code", "data", "provenance", "content_hash", "updated_at",
-                    "retired_at", "successor_ids")
+CONTENT_COLUMNS = ("display_name", "division_code", "data", "provenance", "content_hash", "updated_at")
+REVIVED_COLUMNS = (*CONTENT_COLUMNS, "status", "retired_at", "successor_ids")
 XREF_COLUMNS = ("source_record_id", "golden_id", "score", "method", "explanation", "linked_at", "run_id")
 EVENT_COLUMNS = ("golden_id", "event", "related_ids", "detail", "run_id", "at")
 REVIEW_COLUMNS = ("kind", "left_key", "right_key", "score", "explanation", "status", "created_at", "run_id")
@@ -109,10 +109,17 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
         (gid, out.kind, "active", name, division, data.decode(), provenance.decode(), digest, at, at, None, None)
         for gid, name, division, data, provenance, digest in out.goldens if gid not in states
     ))
-    # an existing golden record keeps its row (and its creation time): updated in place
-    update_rows(conn, GOLDEN, "id", REPLACED_COLUMNS, (
-        ("active", name, division, data.decode(), provenance.decode(), digest, at, None, None, gid)
-        for gid, name, division, data, provenance, digest in out.goldens if gid in states
+    # an existing golden record keeps its row (and its creation time): updated in place. One still
+    # active keeps its status, so that is not set again: on SQLite, setting an indexed column
+    # rewrites its index entry even to the same value (a third of the time of a delta's updates)
+    revived = {gid for gid in ids if gid in states and states[gid].status != "active"}
+    update_rows(conn, GOLDEN, "id", CONTENT_COLUMNS, (
+        (name, division, data.decode(), provenance.decode(), digest, at, gid)
+        for gid, name, division, data, provenance, digest in out.goldens if gid in states and gid not in revived
+    ))
+    update_rows(conn, GOLDEN, "id", REVIVED_COLUMNS, (
+        (name, division, data.decode(), provenance.decode(), digest, at, "active", None, None, gid)
+        for gid, name, division, data, provenance, digest in out.goldens if gid in revived
     ))
     # in source record order, the table's own key order: its rows are appended, not spread over its pages
     insert_rows(conn, XREF, XREF_COLUMNS, (
@@ -122,8 +129,7 @@ def write(conn: Connection, out: GoldenWrite, states: dict[str, GoldenState], li
     update_rows(conn, GOLDEN, "id", ("status", "retired_at", "updated_at", "successor_ids"), (
         ("retired", at, at, js(successors or None), gid) for gid, successors in sorted(out.retired.items())
     ))
-    revived = [gid for gid in ids if gid in states and states[gid].status == "retired"]
-    events = out.events + [(gid, "revived", [], {}) for gid in revived]
+    events = out.events + [(gid, "revived", [], {}) for gid in ids if gid in revived]
     insert_rows(conn, EVENTS, EVENT_COLUMNS, (
         (gid, event, js(related or None), js(detail or None), run_id, at) for gid, event, related, detail in events
     ))
