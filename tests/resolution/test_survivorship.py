@@ -43,6 +43,19 @@ def test_without_roles_the_most_recent_source_wins(registry) -> None:
     assert _provenance(registry, gid)["registration_status"].rule == "recency"
 
 
+def test_a_date_at_source_outside_the_nanosecond_range_still_ranks_by_recency(registry) -> None:
+    # a typo'd year at the fund (1026): before 1677, a date wrapped round as nanoseconds, to about 2195
+    rows = [(p, s, t, payload, "1026-11-22T02:00:00+08:00" if s == "f3" else at)
+            for p, s, t, payload, at in cases.ORGANIZATIONS]
+    write(registry, cases.records("organization", rows))
+    full(registry)
+    gid = golden_of(registry)["civil/organization/c2"]
+    assert golden_of(registry)["fund/organization/f3"] == gid
+    assert golden_row(registry, gid).data["registration_status"] == "存续"
+    status = _provenance(registry, gid)["registration_status"]
+    assert (status.partner, status.rule) == ("civil", "recency")
+
+
 def test_the_fund_wins_amounts_and_completeness_then_ties_decide(registry) -> None:
     donor = {"name": "深圳市万科物业服务有限公司", "credit_code": "91440300192234567A"}
     gift = {"donor": donor, "amount": 5000, "donated_on": "2026-10-01"}

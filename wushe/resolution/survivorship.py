@@ -45,7 +45,8 @@ class Survivor:
         self.partner = frame["partner"].tolist()
         self.names, self.divisions = frame["name"].tolist(), frame["division"].tolist()
         updated = frame["updated"]
-        stamps = updated.to_numpy(dtype="datetime64[ns]").view(np.int64) if len(updated) else np.empty(0, np.int64)
+        # microseconds, as stored: nanoseconds would wrap round for a date before 1677 (a typo'd year)
+        stamps = updated.to_numpy(dtype="datetime64[us]").view(np.int64) if len(updated) else np.empty(0, np.int64)
         self.criteria = {
             "recency": -np.where(updated.isna().to_numpy(), np.iinfo(np.int64).min + 1, stamps),
             "completeness": -frame["completeness"].to_numpy(dtype=np.int64),
