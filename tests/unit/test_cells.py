@@ -39,6 +39,15 @@ def test_a_column_of_parsed_timestamps_converts_as_well(dialect: str) -> None:
     assert cells.ts_column(parsed) == [cells.ts(v) for v in texts]
 
 
+@pytest.mark.parametrize("text", ["", "NaT", "now", "today"])
+def test_a_column_refuses_text_that_is_no_timestamp_as_its_values_do(text: str) -> None:
+    cells = Cells("postgresql")
+    with pytest.raises(ValueError):
+        cells.ts(text)
+    with pytest.raises(ValueError):
+        cells.ts_column(["2026-11-01T02:00:00+08:00", text])
+
+
 def test_sqlite_cells_are_sqlalchemys_text_form() -> None:
     assert Cells("sqlite").ts_column(["2026-11-01T02:00:00+08:00", "2026-11-01T02:00:00+08:00"]) == [
         "2026-10-31 18:00:00.000000", "2026-10-31 18:00:00.000000"]

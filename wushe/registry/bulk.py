@@ -57,6 +57,9 @@ class Cells:
             return []
         codes, distinct = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values, dtype=object))
         try:
+            # pandas reads some text that is no timestamp ("", "NaT", "now"): such text goes to ts, which refuses it
+            if any(isinstance(v, str) and not v[:1].isdigit() for v in distinct):
+                raise ValueError("not ISO-8601")
             utc = pd.to_datetime(pd.Series(distinct), utc=True, format="ISO8601")
         except ValueError:
             cells = [self.ts(v) for v in distinct]
