@@ -215,6 +215,20 @@ def test_a_delta_touching_half_a_kind_resolves_it_whole(registry) -> None:
         assert live_at_least(conn, "volunteer", len(volunteers) - 1)
 
 
+def test_a_registry_never_resolved_is_resolved_whole_whatever_the_delta(registry) -> None:
+    records = [r for r, _t in world.rows(9, 40, 0)]
+    write(registry, records)
+    organizations = [r for r in records if r["kind"] == "organization"]
+    report = delta(registry, write(registry, [dict(organizations[0], payload=dict(organizations[0]["payload"],
+                                                                                description="周末开放"))]))
+    assert report.kinds["organization"].records == len(organizations)
+    assert len(golden_of(registry, "organization")) == len(organizations)
+    # once resolved, the same delta is one
+    report = delta(registry, write(registry, [dict(organizations[0], payload=dict(organizations[0]["payload"],
+                                                                                description="周末休息"))]))
+    assert report.kinds["organization"].records < len(organizations)
+
+
 def test_records_withdrawn_since_the_last_pass_are_not_counted_live_through_their_golden_records(registry) -> None:
     """Their golden records are still active until the next pass: counting those as live records
     would resolve a delta where half the kind's live records changed."""

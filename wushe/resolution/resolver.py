@@ -91,12 +91,16 @@ def resolve(conn: Connection, touched: Iterable[Sequence[str]], *, run_id: str |
 def resolve_records(conn: Connection, by_kind: dict[str, list[int]], *, run_id: str | None = None,
                     config: ResolutionConfig | None = None, now: datetime | None = None,
                     workers: int = 1) -> ResolveReport:
-    """:func:`resolve` for source records given by row id, per kind."""
+    """:func:`resolve` for source records given by row id, per kind.
+
+    A registry without golden records has never been resolved: every kind is resolved whole, without
+    counting its live records (on a first night, 1.7 s for the five kinds, before planning starts)."""
     jobs: dict[str, list[int] | None] = {}
+    first = not store.any_golden(conn)
     for kind in ORDER:
         mine = sorted(by_kind.get(kind, ()))
         if mine:
-            jobs[kind] = mine if live_at_least(conn, kind, 2 * len(mine) + 1) else None
+            jobs[kind] = None if first or not live_at_least(conn, kind, 2 * len(mine) + 1) else mine
     whole = any(touched is None for touched in jobs.values())
     return _run(conn, jobs, live_counts(conn) if whole else {}, config, now, run_id, workers)
 

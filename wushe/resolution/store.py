@@ -52,6 +52,11 @@ def members_of(conn: Connection, golden_ids: Iterable[str]) -> list[int]:
     return list(conn.execute(query).scalars())
 
 
+def any_golden(conn: Connection) -> bool:
+    """Whether the registry holds a golden record (of any kind or status): one row read at most."""
+    return conn.execute(select(GOLDEN.c.id).limit(1)).first() is not None
+
+
 @dataclass
 class GoldenState:
     status: str
