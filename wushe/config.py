@@ -49,6 +49,10 @@ class PartnerConfig(BaseModel):
     config: dict[str, Any] = Field(default_factory=dict, description="The connector's own settings")
     streams: list[str] | None = Field(None, description="Streams to sync (default: all the connector offers)")
     timeout_seconds: float = Field(1800, gt=0, description="A sync of this partner is cancelled after this long")
+    parallel_streams: int | None = Field(
+        None, ge=1, description="How many of the partner's streams partner processes may read at the same time "
+                                "(default: the connector's own limit, else any number)",
+    )
     retry_delays: list[float] | None = Field(
         None, description="Seconds to wait before each retry after a transient failure (default: settings.retry_delays)"
     )
@@ -121,6 +125,12 @@ class Partner:
 
     def retry_delays(self, settings: Settings) -> list[float]:
         return self.spec.retry_delays if self.spec.retry_delays is not None else settings.retry_delays
+
+    def parallel_streams(self) -> int | None:
+        """How many of the partner's streams may be read at once (None: any number)."""
+        if self.spec.parallel_streams is not None:
+            return self.spec.parallel_streams
+        return getattr(self.connector_cls, "parallel_streams", None)
 
 
 class Partners:

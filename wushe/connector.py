@@ -133,6 +133,10 @@ class Connector(ABC):
     name: ClassVar[str]
     title: ClassVar[str] = ""
     Config: ClassVar[type[BaseModel]]
+    # How many of a partner's streams may be read at the same time (None: any number). A partner
+    # whose limits are shared by its streams (an API's rate limit per key, a database that allows one
+    # session) gains nothing from reading two at once: they take turns, and wait out each refusal.
+    parallel_streams: ClassVar[int | None] = None
 
     def __init__(self, partner: str) -> None:
         self.partner = partner

@@ -159,3 +159,17 @@ partners:
     partners = load_partners(write(tmp_path, text))
     assert partners.get("shops").config.batch_size == 20000
     assert partners.get("estates").config.batch_size == 700  # the partner's own wins
+
+
+def test_a_partner_reads_as_many_streams_at_once_as_its_connector_allows_unless_the_file_says(
+        tmp_path, pm, monkeypatch) -> None:
+    monkeypatch.setenv("FUND_TOKEN", "x")
+    monkeypatch.setattr(FundConnector, "parallel_streams", 1)  # an API whose rate limit its streams share
+    text = GOOD + "  other_fund:\n    connector: test_fund\n    parallel_streams: 3\n    config: {base_url: x, token: y}\n"
+    partners = load_partners(write(tmp_path, text), pm=pm)
+    assert partners.get("yuanling_fund").parallel_streams() == 1
+    assert partners.get("other_fund").parallel_streams() == 3
+    monkeypatch.setattr(FundConnector, "parallel_streams", None)
+    assert partners.get("yuanling_fund").parallel_streams() is None  # no limit
+    with pytest.raises(ConfigError, match=r"partner 'yuanling_fund': field parallel_streams"):
+        load_partners(write(tmp_path, GOOD.replace("    title:", "    parallel_streams: 0\n    title:")), pm=pm)

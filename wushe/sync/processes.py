@@ -6,22 +6,25 @@ synced by ``sync_partner`` in a worker process (forked from a server with the li
 see ``wushe.workers``, opening the registry by its URL and the partners file by its path), up to
 ``settings.partner_processes`` at a time, the longest first: streams rather than whole partners, so
 one large partner does not leave the other processes idle at the end (a worker checks a partner
-once, however many of its streams it syncs). A stream is expected to take as long as its last read
-of the same sort: a whole read (a full export, an incremental stream's first read) as long as the
-last whole one, a delta as long as the last delta. Every batch is still its own transaction, so
-nothing about recovery changes; progress events come back through a queue, and a worker dies with
-the syncing process (a crash of either is a crash of the run, which a rerun repairs).
+once, however many of its streams it syncs). A partner may allow fewer of its streams at once
+(``parallel_streams``: an API whose rate limit all its streams share), and then another partner's
+stream goes first. A stream is expected to take as long as its last read of the same sort: a whole
+read (a full export, an incremental stream's first read) as long as the last whole one, a delta as
+long as the last delta. Every batch is still its own transaction, so nothing about recovery
+changes; progress events come back through a queue, and a worker dies with the syncing process (a
+crash of either is a crash of the run, which a rerun repairs).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import Engine, select
 
@@ -68,14 +71,15 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                  initargs=(os.getpid(), environment(), engine_url(engine), str(partners.path),
                                            queue)) as pool:
-            jobs = [(j.partner, j.streams, pool.submit(_sync_partner, j.partner.name, run_id, since, j.streams))
-                    for j in work]
-            for partner, streams, job in jobs:
+            def submit(j: _Job) -> Future:
+                return pool.submit(_sync_partner, j.partner.name, run_id, since, j.streams)
+
+            for j, job in in_turn(work, workers, submit):
                 try:
                     job.result()
                 except BrokenProcessPool as exc:  # the system killed a worker (out of memory, say)
-                    failed_before_reading(engine, run_id, partner, ", ".join(streams or ["(process)"]),
-                                          f"partner {partner.name}: its sync process died ({exc})", progress)
+                    failed_before_reading(engine, run_id, j.partner, ", ".join(j.streams or ["(process)"]),
+                                          f"partner {j.partner.name}: its sync process died ({exc})", progress)
     finally:
         if queue is not None and forwarder is not None:
             queue.put(_DONE)
@@ -138,6 +142,33 @@ def _longest_first(engine: Engine, jobs: list[_Job]) -> list[_Job]:
         return sum(took.get((job.partner.name, s, whole), 0.0) for s in job.streams or ())
 
     return sorted(jobs, key=lambda j: (-expected(j, j.whole), -expected(j, True)))
+
+
+def in_turn(work: list[_Job], slots: int, submit: Callable[[_Job], Future]) -> Iterator[tuple[_Job, Future]]:
+    """Start the jobs in their order, ``slots`` at a time, but no more of one partner's streams at
+    once than the partner allows (:meth:`~wushe.config.Partner.parallel_streams`): a job waiting for
+    its partner lets the next one of another partner start first. Yields each job as it finishes."""
+    waiting = list(work)
+    running: dict[Future, _Job] = {}
+    busy: Counter[str] = Counter()
+    while waiting or running:
+        while len(running) < slots:
+            j = next((j for j in waiting if busy[j.partner.name] < (j.partner.parallel_streams() or slots)), None)
+            if j is None:
+                break
+            waiting.remove(j)
+            try:
+                future = submit(j)
+            except BrokenProcessPool as exc:  # a worker died before: this job cannot start either
+                future = Future()
+                future.set_exception(exc)
+            running[future] = j
+            busy[j.partner.name] += 1
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            j = running.pop(future)
+            busy[j.partner.name] -= 1
+            yield j, future
 
 
 def _forward(queue: Any, progress: Any) -> None:

@@ -11,7 +11,9 @@ merchants:
 ``GET {base_url}/{shops|services}?page=…&size=…`` answers ``{"code": 0, "data": {"list": [...]}}``.
 The API has no change filter and drops what is deleted, so each read is a full export
 (``Stream(full_export=True)``): a shop or service missing from it has been withdrawn. Rate limits
-(HTTP 429) wait as long as ``Retry-After`` asks, up to ``max_retry_after_seconds``.
+(HTTP 429) wait as long as ``Retry-After`` asks, up to ``max_retry_after_seconds``. The limit is the
+API key's, whatever is read, so the two streams are read one after the other (``parallel_streams``):
+read at once, each got half the requests and waited out refusals of a second or more.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class MerchantsConnector(PartnerConnector):
     name = "merchants"
     title = "爱心商家联盟 REST API"
     Config = MerchantsConfig
+    parallel_streams = 1
 
     def __init__(self, partner: str) -> None:
         super().__init__(partner)
