@@ -8,7 +8,7 @@ from wushe.contract import make_record
 from wushe.privacy import protect_payload
 from wushe.registry.db import utc
 from wushe.registry.models import PendingRecord, SourceRecord, SourceVersion
-from wushe.registry.sources import encode_payload, write_source_records
+from wushe.registry.sources import encode_payload, encode_records, sort_unchanged, write_source_records
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
 
@@ -153,3 +153,22 @@ def test_stored_records_are_found_whatever_their_ids_hold(registry) -> None:
     write(registry, [org(i, "甲") for i in ids])
     again = write(registry, [org(i, "甲") for i in ids] + [org("new", "乙")], now=T0 + timedelta(hours=1))
     assert (again.counts.unchanged, again.counts.new) == (len(ids), 1)
+
+
+def test_a_changed_record_is_encoded_once_for_comparing_and_writing(registry) -> None:
+    vol = lambda sid, phone: make_record("civil", "volunteer", sid, "2026-10-30T09:00:00+08:00",  # noqa: E731
+                                         {"name": "王小明", "id_number": "11010519491231002X", "phone": phone})
+    write(registry, [vol("V1", "13800138000"), vol("V2", "13800138001")])
+    batch = [vol("V1", "13800138000"), vol("V2", "13900139000"), vol("V3", "13800138002")]
+    with registry.connect() as conn:
+        known = sort_unchanged(conn, batch)
+    assert [r["source_id"] for r in known.changed] == ["V2", "V3"] and len(known.seen) == 1
+    # the changed record compared with its stored row keeps what comparing made; a new one had nothing to compare
+    assert list(known.encoded) == [("civil", "volunteer", "V2")]
+    assert encode_records(known.changed, known.encoded) == encode_records(known.changed)
+    with registry.begin() as conn:
+        write_source_records(conn, known.changed, now=T0 + timedelta(days=1),
+                             encoded=encode_records(known.changed, known.encoded))
+    stored = rows(registry)
+    assert stored["V2"].content_hash == known.encoded[("civil", "volunteer", "V2")].digest
+    assert stored["V2"].payload == protect_payload(batch[1]["payload"]) and stored["V2"].version == 2

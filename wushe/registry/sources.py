@@ -108,10 +108,16 @@ def encode_record(rec: Record) -> Encoded:
 Key = tuple[str, str, str]  # partner, kind, source id
 
 
-def encode_records(records: Sequence[Record]) -> dict[Key, Encoded]:
+def encode_records(records: Sequence[Record], made: Mapping[Key, Encoded] | None = None) -> dict[Key, Encoded]:
     """Each record's stored form by key, the last one for a key winning as in
-    :func:`write_source_records`: pure work, done before the write transaction that is given it."""
-    return {(r["partner"], r["kind"], r["source_id"]): encode_record(r) for r in records}
+    :func:`write_source_records`: pure work, done before the write transaction that is given it.
+    ``made`` holds those already made of these records (:attr:`Sorted.encoded`)."""
+    made = made or {}
+    out = {}
+    for r in records:
+        key = (r["partner"], r["kind"], r["source_id"])
+        out[key] = made.get(key) or encode_record(r)
+    return out
 
 
 @dataclass
@@ -123,6 +129,9 @@ class Sorted:
     # (stored row, row digest) of unchanged ones whose partner row now reads differently (a field
     # not mapped changed, or the row had no digest yet), for remember_row_digests
     restamped: list[tuple[int, str]]
+    # the stored form of the changed records that were compared with their stored rows (each the only
+    # one of its key in the batch), for encode_records: encoding a record is most of comparing it
+    encoded: dict[Key, Encoded]
 
 
 def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dict[str, str] | None = None,
@@ -141,7 +150,7 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
     groups: dict[tuple[str, str], list[Record]] = {}
     for rec in records:
         groups.setdefault((rec["partner"], rec["kind"]), []).append(rec)
-    out = Sorted([], [], [])
+    out = Sorted([], [], [], {})
     for (partner, kind), group in groups.items():
         ids = [r["source_id"] for r in group]
         heads = existing_heads(conn, partner, kind, ids)
@@ -150,12 +159,14 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
             old = heads.get(rec["source_id"])
             if comparable(old, repeated[(partner, kind, rec["source_id"])], bool(rec.get("deleted")), stream) and (
                     rec["source_id"] not in questioned):
-                if encode_record(rec).digest == old.content_hash:
+                encoded = encode_record(rec)
+                if encoded.digest == old.content_hash:
                     out.seen.append(old.id)
                     digest = row_digests.get(rec["source_id"])
                     if digest is not None and digest != old.row_hash:
                         out.restamped.append((old.id, digest))
                     continue
+                out.encoded[(partner, kind, rec["source_id"])] = encoded
             out.changed.append(rec)
     return out
 
