@@ -120,3 +120,38 @@ def test_a_planning_process_that_dies_fails_the_pass_whole_and_the_next_one_conv
     with registry.begin() as conn:
         resolve_pending(conn, workers=2)
     assert registry_digest(registry) == expected
+
+
+def test_plans_are_written_as_they_are_made_once_the_kinds_they_link_to_are_written() -> None:
+    import threading
+    from concurrent.futures import Future
+
+    from wushe.resolution.links import referred_kinds
+    from wushe.resolution.resolver import ORDER
+
+    planned: dict[str, Future] = {kind: Future() for kind in ORDER}
+    order = parallel.in_writing_order(list(ORDER), planned, referred_kinds)
+    planned["donation"].set_result("plan")
+    planned["organization"].set_result("plan")
+    assert next(order) == "organization"
+    planned.pop("organization")
+    planned["resource"].set_result("plan")  # the volunteers' plan is still being made: resources go first
+    assert next(order) == "resource"
+    planned.pop("resource")
+    threading.Timer(0.05, planned["need"].set_result, ["plan"]).start()
+    assert next(order) == "need"  # waited for: donations link to needs, so their ready plan waits too
+    planned.pop("need")
+    assert next(order) == "donation"
+    planned.pop("donation")
+    threading.Timer(0.05, planned["volunteer"].set_result, ["plan"]).start()
+    assert next(order) == "volunteer"
+    assert next(order, None) is None
+
+
+def test_kinds_planned_in_process_are_written_in_dependency_order() -> None:
+    from wushe.resolution.links import referred_kinds
+    from wushe.resolution.resolver import ORDER
+
+    assert list(parallel.in_writing_order(list(ORDER), {}, referred_kinds)) == list(ORDER)
+    assert referred_kinds("donation") == {"organization", "need"}
+    assert referred_kinds("organization") == set()

@@ -39,6 +39,11 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
 }
 
 
+def referred_kinds(kind: str) -> set[str]:
+    """The other kinds whose golden records this kind's records link to: written before its links are."""
+    return {target for _role, _path, target in REFERENCES.get(kind, ()) if target != kind}
+
+
 def _ref_at(payload: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
     value: Any = payload
     for step in path:

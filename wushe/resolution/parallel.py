@@ -13,11 +13,11 @@ processes can open (a file or a server, not an in-memory database).
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from sqlalchemy import Connection
 
@@ -64,6 +64,25 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
         finally:
             for future in futures.values():
                 future.cancel()
+
+
+def in_writing_order(kinds: list[str], planned: dict[str, "Future[KindPlan]"],
+                     referred: Callable[[str], set[str]]) -> Iterator[str]:
+    """The kinds (in dependency order) in the order their plans are written: a kind once every kind
+    it refers to (``referred``) is written, and among those the first whose plan is made. A kind
+    nothing waits for (volunteers) is not written ahead of plans that are ready: the syncing
+    process writes what it has instead of waiting. Kinds planned here come in dependency order."""
+    left = list(kinds)
+    while left:
+        ready = [kind for kind in left if not referred(kind) & set(left)]
+        elsewhere = [kind for kind in ready if kind in planned]
+        if len(elsewhere) < len(ready):
+            chosen = next(kind for kind in ready if kind not in planned)
+        else:
+            wait([planned[kind] for kind in elsewhere], return_when=FIRST_COMPLETED)
+            chosen = next(kind for kind in elsewhere if planned[kind].done())
+        left.remove(chosen)
+        yield chosen
 
 
 class PlanningError(WusheError):

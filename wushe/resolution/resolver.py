@@ -43,7 +43,7 @@ from wushe.resolution.explain import Explainer
 from wushe.resolution.features import features
 from wushe.resolution.ids import assign_ids, natural_id
 from wushe.resolution.model import MatchModel, estimate
-from wushe.resolution.parallel import plan_of, planned_elsewhere, workload
+from wushe.resolution.parallel import in_writing_order, plan_of, planned_elsewhere, workload
 from wushe.resolution.records import (SourceFrame, combined, live_at_least, live_counts, load_records, record_ids,
                                      source_keys)
 from wushe.resolution.steward import (OverrideRule, existing_reviews, overrides_touching, parse_source_key,
@@ -116,19 +116,20 @@ def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id:
 
 def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, int], config: ResolutionConfig | None,
          now: datetime | None, run_id: str | None, workers: int) -> ResolveReport:
-    """Plan and write each kind in dependency order; the kinds may be planned by ``workers``
-    processes meanwhile (see ``wushe.resolution.parallel``). ``live`` counts the live records of
-    the kinds resolved whole."""
+    """Plan and write each kind, once the kinds its records link to are written; the kinds may be
+    planned by ``workers`` processes meanwhile (see ``wushe.resolution.parallel``). ``live`` counts
+    the live records of the kinds resolved whole."""
     config = config or ResolutionConfig()
     now = now or datetime.now(timezone.utc)
     report = ResolveReport()
     with cyclic_gc_paused(), planned_elsewhere(conn, jobs, workload(jobs, live), config, now, workers) as planned:
-        for kind, touched in jobs.items():
+        for kind in in_writing_order(list(jobs), planned, links.referred_kinds):
             # taken out of ``planned`` so that a written plan is freed, not kept until the pass ends
-            plan = plan_of(planned.pop(kind), kind) if kind in planned else plan_kind(conn, kind, touched, config, now)
+            plan = plan_of(planned.pop(kind), kind) if kind in planned else plan_kind(conn, kind, jobs[kind], config, now)
             report.kinds[kind] = apply_plan(conn, plan, now=now, run_id=run_id)
             del plan
             release_freed_memory()  # while the next plan is being made: the peaks of the two do not add up
+    report.kinds = {kind: report.kinds[kind] for kind in jobs}  # reported in dependency order
     return report
 
 
