@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import TreeMemory  # noqa: E402
+from _common import TreeMemory, registry_file  # noqa: E402
 
 BATCH = 5000
 
@@ -81,7 +81,7 @@ def _resolve_child(url: str, workers: int) -> None:
 
     engine = make_engine(url)
     started, cpu = time.perf_counter(), _cpu_seconds()
-    with TreeMemory() as memory, engine.begin() as conn:
+    with TreeMemory(unmapped=registry_file(engine)) as memory, engine.begin() as conn:
         report = resolve_all(conn, run_id="bench-1", workers=workers)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": memory.peak_mb, "kinds": report.as_dict()}))

@@ -57,6 +57,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA temp_store=MEMORY")
+    # Reads map the database file (up to SQLite's limit, 2 GB) instead of copying each page out of
+    # the system's file cache with a read() call: a night's lookups and a resolution pass read
+    # hundreds of thousands of pages, and a night 2 spent a quarter of its CPU time in the kernel.
+    # Night 2 at a million records: 11.4-12.0 s against 11.8-13.3 s. Writes still go through the WAL.
+    cur.execute("PRAGMA mmap_size=2147418112")
     # A writer copies the WAL back into the database (a checkpoint, two fsyncs) once the WAL holds
     # this many pages: every 40 MB (at 16 kB pages) instead of every 4 MB. Bulk writes spent half as
     # long in fsync (95 -> 17 of them for 300,000 source records); durability does not depend on it.
