@@ -88,3 +88,42 @@ def test_the_bulk_updater_changes_rows_by_key_and_plans_its_statement_once_on_po
     with registry.connect() as conn:
         stored = dict(conn.execute(select(table.c.kind, table.c.params)).all())
     assert stored == {"organization": {"m": 1}, "volunteer": {"m": 2}, "need": {"m": 3}}
+
+
+def _hold_write_lock(url: str, seconds: float, started, released) -> None:
+    import time
+
+    from wushe.registry.db import make_engine, write_transaction
+
+    with write_transaction(make_engine(url)) as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+        started.set()
+        time.sleep(seconds)
+        released.value = time.time()
+
+
+def test_a_writer_of_another_process_starts_as_soon_as_the_last_write_ends(tmp_path) -> None:
+    """Waiting on SQLite's busy timeout, a writer slept in steps (here it would have woken about
+    80 ms after the write before it ended); queued on the writers' lock file, it starts at once."""
+    import multiprocessing
+    import time
+
+    from wushe.registry.db import write_transaction
+
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    context = multiprocessing.get_context("spawn")
+    started, released = context.Event(), context.Value("d", 0.0)
+    holder = context.Process(target=_hold_write_lock, args=(url, 0.25, started, released))
+    holder.start()
+    try:
+        assert started.wait(60)
+        with write_transaction(engine) as conn:
+            began = time.time()
+            conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    finally:
+        holder.join(30)
+    assert released.value > 0 and began >= released.value
+    assert began - released.value < 0.04
