@@ -7,14 +7,16 @@ import resource
 import time
 
 
-def rss_mb(pid: int | str = "self") -> float:
+def rss_mb(pid: int | str = "self", *, anonymous: bool = False) -> float:
     """Resident memory of a process (this one by default) in MB, 0 once it is gone: cheap to read,
-    but a page shared by several processes counts in full in each."""
+    but a page shared by several processes counts in full in each. ``anonymous``: only what no
+    file backs (not the pages of a SQLite registry it maps, say)."""
     try:
         with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            _size, resident, file_backed, *_rest = fh.read().split()
     except OSError:
         return 0.0
+    return (int(resident) - (int(file_backed) if anonymous else 0)) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def peak_rss_mb() -> float:
@@ -78,7 +80,7 @@ class TreeMemory:
 
     def _estimate(self, pid: int) -> float:
         """The process's proportional size now, read or moved on from its last reading."""
-        resident, now = _anonymous_mb(pid), time.monotonic()
+        resident, now = rss_mb(pid, anonymous=True), time.monotonic()
         last = self._readings.get(pid)
         if last is None or abs(resident - last[0]) >= self.reread_mb or now - last[2] >= self.reread_seconds:
             last = self._readings[pid] = (resident, _proportional_of(pid, self.unmapped), now)
@@ -105,16 +107,6 @@ def _tree(pid: int, exclude: set[int]) -> list[int]:
         except OSError:  # gone meanwhile
             continue
     return found
-
-
-def _anonymous_mb(pid: int) -> float:
-    """A process's resident memory that no file backs, in MB (0 once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/statm") as fh:
-            _size, resident, file_backed, *_rest = fh.read().split()
-    except OSError:
-        return 0.0
-    return (int(resident) - int(file_backed)) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _proportional_of(pid: int, unmapped: set[str]) -> float:
