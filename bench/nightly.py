@@ -11,6 +11,8 @@ SQLite maps to read: file cache, see ``TreeMemory``). The core engine is timed (
 Prefect task calls); Prefect's start-up is not included, nor the start of the server that worker
 processes are forked from (``wushe.workers``): like the process's own imports, it is paid once as
 the process starts, and `wushe sync` starts it before connecting. Its seconds are printed apart.
+Before each night, what was written before it (the last night, the sandbox's files) is flushed to
+disk, as the hours between two real nights would have done.
 
 Targets (issue 7, this 2-core machine): first sync <= 120 s, peak memory <= 4 GB, night 2 <= 10 s.
 """
@@ -87,6 +89,10 @@ def _partner_phase(engine, run_id: str) -> float:
 
 
 def _child(folder: Path, url: str) -> dict:
+    # What the last night and the sandbox's generation wrote goes to disk first, as it would in the
+    # hours between two nights: left to the system's writeback, it was still being written (seconds
+    # of it) when this night's first checkpoint waited for the registry file to reach the disk
+    os.sync()
     done = subprocess.run([sys.executable, __file__, "--child", str(folder), "--url", url],
                           capture_output=True, text=True)
     if done.returncode != 0:
