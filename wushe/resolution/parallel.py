@@ -69,9 +69,9 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
 def in_writing_order(kinds: list[str], planned: dict[str, "Future[KindPlan]"],
                      referred: Callable[[str], set[str]]) -> Iterator[str]:
     """The kinds (in dependency order) in the order their plans are written: a kind once every kind
-    it refers to (``referred``) is written, and among those the first whose plan is made. A kind
-    nothing waits for (volunteers) is not written ahead of plans that are ready: the syncing
-    process writes what it has instead of waiting. Kinds planned here come in dependency order."""
+    it refers to (``referred``) is written, and among those the first whose plan is made, so the
+    syncing process writes a plan that is ready (resources) rather than wait for one that is not
+    (volunteers, which no kind refers to). Kinds planned here come in dependency order."""
     left = list(kinds)
     while left:
         ready = [kind for kind in left if not referred(kind) & set(left)]
