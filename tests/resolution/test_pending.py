@@ -60,3 +60,19 @@ def test_a_pass_that_fails_leaves_the_queue_as_it_was(registry, monkeypatch) -> 
     with pytest.raises(RuntimeError, match="crash in the middle"), registry.begin() as conn:
         resolve_pending(conn)
     assert queued(registry) == {"a": "organization"}
+
+
+def test_a_pass_planned_in_other_processes_credits_each_stream_with_its_records(registry) -> None:
+    """The run report's merged records by stream, whether the pass may plan in other processes or not."""
+    write(registry, [org("a", "园岭长者食堂"), org("b", "园东长者服务中心")], stream="orgs")
+    write(registry, [org("c", "南园社区基金会")], stream="foundations")
+    with registry.begin() as conn:
+        alone = resolve_pending(conn)
+    assert alone.merged_by_stream() == {("fund", "orgs"): 2, ("fund", "foundations"): 1}
+
+    write(registry, [org("a", "园岭长者食堂（新址）")], stream="orgs")
+    write(registry, [org("d", "园岭社工站"), org("e", "园东志愿服务队")], stream="foundations")
+    with registry.begin() as conn:
+        shared = resolve_pending(conn, workers=2)
+    assert shared.merged_by_stream() == {("fund", "orgs"): 1, ("fund", "foundations"): 2}
+    assert queued(registry) == {}
