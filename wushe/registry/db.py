@@ -144,7 +144,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         with engine.begin() as conn:
             yield conn
         return
-    with _sqlite_writers, _writers_of(engine.url.database), engine.connect() as conn:
+    with _sqlite_writers, _writers_of(engine), engine.connect() as conn:
         conn = conn.execution_options(wushe_writer=True)
         with conn.begin():
             yield conn
@@ -154,15 +154,16 @@ _lock_files: dict[tuple[int, str], int] = {}  # (process, registry file) -> open
 
 
 @contextmanager
-def _writers_of(database: str | None) -> Iterator[None]:
+def _writers_of(engine: Engine) -> Iterator[None]:
     """Writers of other processes (partner workers) queue on a lock file beside the registry: the
     next is woken as the last one's transaction ends. Waiting on SQLite's busy timeout, a writer
     sleeps in growing steps (up to 100 ms), on after the lock is free again: two partner workers
     waited a second in all during a night's 6 s partner phase, and the phase took 0.2-0.8 s
     longer. (Where there is no such lock, the busy timeout remains.)"""
-    if fcntl is None or not database or database == ":memory:":
+    if fcntl is None or not shareable(engine):
         yield
         return
+    database = engine.url.database
     key = (os.getpid(), database)  # a forked process opens its own: a shared open file would share the lock
     if key not in _lock_files:
         _lock_files[key] = os.open(database + "-writer", os.O_RDWR | os.O_CREAT, 0o644)
