@@ -371,6 +371,35 @@ def test_partners_synced_in_processes_give_the_registry_threads_give(registry, r
     threads.dispose()
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_a_sync_in_processes_sets_this_process_aside_from_the_collector_for_the_run_only(
+        registry, partners_file, monkeypatch, frozen_before) -> None:
+    """While worker processes sync the partners, the syncing process moves what it holds out of the
+    cyclic collector's passes, so the resolution pass's collection walks only what was made since;
+    after the run everything is collectable again, and a freeze the caller made stays the caller's."""
+    import gc
+
+    import wushe.sync.engine as engine_module
+
+    frozen_at_pass = []
+    real_pass = engine_module.resolution_pass
+    monkeypatch.setattr(engine_module, "resolution_pass",
+                        lambda *a, **k: frozen_at_pass.append(gc.get_freeze_count()) or real_pass(*a, **k))
+    partners_file.write_text(partners_file.read_text(encoding="utf-8").replace(
+        "concurrency: 2", "concurrency: 2\n  partner_processes: 2"), encoding="utf-8")
+    gc.unfreeze()
+    if frozen_before:
+        gc.freeze()
+    try:
+        assert run_sync(registry, load_partners(partners_file), notify=False).status == "succeeded"
+        after = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert frozen_at_pass[0] > 0
+    assert (after > 0) == frozen_before  # a frozen object freed meanwhile leaves the count: only zero tells
+
+
 @pytest.mark.parametrize(("processes", "names", "url", "warmed"), [
     (2, None, "sqlite:///{tmp}/registry.db", True),
     (1, None, "sqlite:///{tmp}/registry.db", False),  # partners as threads: no worker processes
