@@ -29,7 +29,8 @@ from wushe.workers import environment, pool_context, start_worker
 if TYPE_CHECKING:
     from wushe.resolution.resolver import KindPlan
 
-# below this many records to plan, starting worker processes (importing the library anew) costs more than it saves
+# below this many records to plan, sharing the planning saves less than it costs: worker processes to fork,
+# each with its own connection and cold caches, and plans to send back
 MIN_RECORDS = 50_000
 # a touched record brings about this many others into a delta's plan (the candidates it is scored against,
 # and the clusters of those close to it)
