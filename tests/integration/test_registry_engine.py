@@ -127,3 +127,36 @@ def test_a_writer_of_another_process_starts_as_soon_as_the_last_write_ends(tmp_p
         holder.join(30)
     assert released.value > 0 and began >= released.value
     assert began - released.value < 0.04
+
+
+def test_a_job_written_in_steps_keeps_its_committed_steps_and_ends_with_them_in_the_registry_file(tmp_path) -> None:
+    """What a step commits is seen at once and stays when a later step fails (that one is rolled
+    back); once the job ends, the registry file alone holds every committed step (its WAL was
+    copied back), and the writer's connection checkpoints by itself again."""
+    import shutil
+    import sqlite3
+
+    from wushe.registry.db import AUTOCHECKPOINT_PAGES, write_in_steps
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'registry.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    with write_in_steps(engine) as steps:
+        steps.conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        steps.commit()
+        with engine.connect() as other:
+            assert other.exec_driver_sql("SELECT count(*) FROM t").scalar_one() == 1
+        steps.conn.exec_driver_sql("INSERT INTO t VALUES (2)")
+    with pytest.raises(RuntimeError), write_in_steps(engine) as steps:
+        steps.conn.exec_driver_sql("INSERT INTO t VALUES (3)")
+        steps.commit()
+        steps.conn.exec_driver_sql("INSERT INTO t VALUES (4)")
+        raise RuntimeError("a step fails")
+    shutil.copy(tmp_path / "registry.db", tmp_path / "file-alone.db")  # the WAL is not copied
+    alone = sqlite3.connect(tmp_path / "file-alone.db")
+    assert sorted(x for (x,) in alone.execute("SELECT x FROM t")) == [1, 2, 3]
+    alone.close()
+    with engine.connect() as conn:
+        assert conn.connection.driver_connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (
+            AUTOCHECKPOINT_PAGES,)
+    engine.dispose()

@@ -31,7 +31,7 @@ from wushe.sync.engine import run_sync
 pytestmark = pytest.mark.slow
 
 # every point on SQLite; on PostgreSQL the ones inside and between transactions
-PG_POINTS = ("batch-validated", "batch-stored", "batch-committed:2", "resolution", "stream-finishing")
+PG_POINTS = ("batch-validated", "batch-stored", "batch-committed:2", "resolution-step", "resolution", "stream-finishing")
 
 
 def night_two(drop: dict[str, Path]) -> None:

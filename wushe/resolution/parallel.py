@@ -4,7 +4,8 @@ A resolution pass spends most of its time planning (loading, comparing, clusteri
 values) and the rest writing. Each kind's plan reads only that kind's records, golden records and
 blocking index, which no other kind's writes change, so worker processes plan the kinds from their
 own connection to the registry while this process writes the plans in dependency order, in its
-one transaction: a crash still leaves the registry as it was.
+own transaction (or one per kind, see ``resolve_pending``): a crash leaves what is not committed
+pending.
 
 The workers read what is committed, so this is only for callers whose transaction has written
 nothing yet to the kinds it resolves (the sync's resolution pass), and only for a registry other

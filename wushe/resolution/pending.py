@@ -1,16 +1,16 @@
 """Resolving what is pending: every source record stored or withdrawn since resolution last ran.
 
 ``write_source_records`` and ``withdraw_unseen`` queue what they change (``pending_record``);
-this pass resolves those records (all partners, kinds in dependency order), then empties the queue
-of them in the same transaction. A crash before the commit leaves them queued, so the next pass
-does the work.
+this pass resolves those records (all partners, kinds in dependency order) and empties the queue of
+them in the transaction that writes their golden records. A crash before that commits leaves them
+queued, so the next pass does the work.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Connection, Engine, Select, delete, func, select
 
@@ -18,6 +18,7 @@ from wushe.registry.models import PendingRecord, SourceRecord
 from wushe.registry.sets import one_of
 from wushe.resolution.config import ResolutionConfig
 from wushe.resolution.resolver import ORDER, ResolveReport, resolve_records
+from wushe.sync.crashpoints import crash_point
 
 HEAD = SourceRecord.__table__
 QUEUE = PendingRecord.__table__
@@ -52,11 +53,15 @@ def _pending_by_stream(kinds: list[str]) -> Select[Any]:
 
 
 def resolve_pending(conn: Connection, *, run_id: str | None = None, config: ResolutionConfig | None = None,
-                    kinds: list[str] | None = None, workers: int = 1) -> PendingReport:
+                    kinds: list[str] | None = None, workers: int = 1,
+                    commit: Callable[[], None] | None = None) -> PendingReport:
     """Resolve every pending source record (of ``kinds``, default all) and clear its mark.
 
     ``workers`` > 1 lets other processes plan whole kinds (``wushe.resolution.parallel``): only for
-    a transaction that has written nothing before this call."""
+    a transaction that has written nothing before this call. With ``commit`` (which commits the
+    caller's transaction and begins the next), each kind's records leave the queue in the
+    transaction that writes their golden records, committed before the next kind is written: a
+    crash between two kinds leaves the later ones pending, and the next pass resolves them."""
     wanted = [k for k in ORDER if not kinds or k in kinds]
     by_kind: dict[str, list[int]] = {}
     for rid, kind in conn.execute(pending_records(wanted)):
@@ -66,7 +71,18 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
         return report
     for partner, stream, count in conn.execute(_pending_by_stream(wanted)):
         report.by_stream[(partner, stream or "")] += count
-    report.resolved = resolve_records(conn, by_kind, run_id=run_id, config=config, workers=workers)
-    ids = sorted(rid for rids in by_kind.values() for rid in rids)
-    conn.execute(delete(QUEUE).where(one_of(conn, QUEUE.c.source_record_id, ids)))
+    written = None
+    if commit is not None:
+        def written(kind: str) -> None:
+            _dequeue(conn, by_kind.pop(kind, []))
+            commit()
+            crash_point("resolution-step")
+
+    report.resolved = resolve_records(conn, by_kind, run_id=run_id, config=config, workers=workers, written=written)
+    _dequeue(conn, [rid for rids in by_kind.values() for rid in rids])
     return report
+
+
+def _dequeue(conn: Connection, ids: list[int]) -> None:
+    if ids:
+        conn.execute(delete(QUEUE).where(one_of(conn, QUEUE.c.source_record_id, sorted(ids))))

@@ -25,7 +25,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import orjson
@@ -90,8 +90,9 @@ def resolve(conn: Connection, touched: Iterable[Sequence[str]], *, run_id: str |
 
 def resolve_records(conn: Connection, by_kind: dict[str, list[int]], *, run_id: str | None = None,
                     config: ResolutionConfig | None = None, now: datetime | None = None,
-                    workers: int = 1) -> ResolveReport:
-    """:func:`resolve` for source records given by row id, per kind.
+                    workers: int = 1, written: Callable[[str], None] | None = None) -> ResolveReport:
+    """:func:`resolve` for source records given by row id, per kind; ``written`` is called with
+    each kind once its plan is written (to commit it, say).
 
     A registry without golden records has never been resolved: every kind is resolved whole, without
     counting its live records (on a first night, 1.7 s for the five kinds, before planning starts)."""
@@ -102,7 +103,7 @@ def resolve_records(conn: Connection, by_kind: dict[str, list[int]], *, run_id: 
         if mine:
             jobs[kind] = None if first or not live_at_least(conn, kind, 2 * len(mine) + 1) else mine
     whole = any(touched is None for touched in jobs.values())
-    return _run(conn, jobs, live_counts(conn) if whole else {}, config, now, run_id, workers)
+    return _run(conn, jobs, live_counts(conn) if whole else {}, config, now, run_id, workers, written)
 
 
 def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id: str | None = None,
@@ -115,7 +116,8 @@ def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id:
 
 
 def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, int], config: ResolutionConfig | None,
-         now: datetime | None, run_id: str | None, workers: int) -> ResolveReport:
+         now: datetime | None, run_id: str | None, workers: int,
+         written: Callable[[str], None] | None = None) -> ResolveReport:
     """Plan and write each kind, once the kinds its records link to are written; the kinds may be
     planned by ``workers`` processes meanwhile (see ``wushe.resolution.parallel``). ``live`` counts
     the live records of the kinds resolved whole."""
@@ -128,6 +130,8 @@ def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, in
             plan = plan_of(planned.pop(kind), kind) if kind in planned else plan_kind(conn, kind, jobs[kind], config, now)
             report.kinds[kind] = apply_plan(conn, plan, now=now, run_id=run_id)
             del plan
+            if written is not None:
+                written(kind)
             release_freed_memory()  # while the next plan is being made: the peaks of the two do not add up
     report.kinds = {kind: report.kinds[kind] for kind in jobs}  # reported in dependency order
     return report

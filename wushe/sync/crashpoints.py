@@ -18,7 +18,8 @@ POINTS = (
     "batch-stored",  # inside the batch transaction: source records written, cursor not yet
     "batch-committed",  # between two batches
     "stream-finishing",  # inside the transaction that withdraws what a full export no longer has
-    "resolution",  # inside the resolution pass, before its commit
+    "resolution-step",  # inside the resolution pass, once a kind's merge is committed (organisations first)
+    "resolution",  # inside the resolution pass, before its last commit
     "run-finishing",  # everything committed, the run not yet closed
 )
 # in a process planning a kind for the resolution pass: the worker alone dies, as when the system

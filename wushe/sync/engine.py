@@ -29,7 +29,7 @@ from wushe.connector import Batch, CheckResult, Connector, Stream, rows_known
 from wushe.errors import ConnectorError, WusheError
 from wushe.gcpause import cyclic_gc_paused
 from wushe.memory import release_freed_memory
-from wushe.registry.db import refresh_statistics, shareable, write_transaction
+from wushe.registry.db import refresh_statistics, shareable, write_in_steps, write_transaction
 from wushe.registry.known_rows import StoredRows
 from wushe.registry.sources import (encode_records, keep_seen, mark_seen, remember_row_digests, sort_unchanged,
                                     withdraw_unseen, write_source_records)
@@ -328,8 +328,9 @@ def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | Non
     release_freed_memory()
     changed = pending_count(engine)
     refresh_statistics(engine, changed, LOADED)  # the partners' loads, before resolution queries them
-    with write_transaction(engine) as conn:
-        report = resolve_pending(conn, run_id=run_id, config=config, workers=workers)
+    with write_in_steps(engine) as steps:  # a kind at a time: see write_in_steps
+        conn = steps.conn
+        report = resolve_pending(conn, run_id=run_id, config=config, workers=workers, commit=steps.commit)
         crash_point("resolution")
         if run_id:
             for (partner, stream), merged in report.merged_by_stream().items():
