@@ -260,7 +260,7 @@ def run_sync(
                     future.result()
         try:
             resolution_pass(engine, run_id, partners)
-        except Exception as exc:  # the pending marks stay; the next run resolves them
+        except Exception as exc:  # the kinds not yet committed stay pending; the next run resolves them
             log.exception("resolution pass of run %s failed", run_id)
             error = f"resolution pass: {type(exc).__name__}: {exc}"
     finally:
