@@ -3,8 +3,8 @@
 Partners are synced, and resolution plans made, in worker processes. Started as fresh interpreters
 ("spawn"), each imported the library, pandas, SQLAlchemy and their like anew: seconds of CPU a
 process, seven processes on a first night, on a machine of two cores. Here workers are forked from
-multiprocessing's fork server, which imports those once (``PRELOAD``) and, being a process of its
-own, passes on none of the syncing process's threads or connections. Great Expectations is among
+multiprocessing's fork server, which imports those once (:mod:`wushe.preload`) and, being a process
+of its own, passes on none of the syncing process's threads or connections. Great Expectations is among
 them: every partner worker validates, and importing it took each of them two seconds of CPU.
 
 The preload itself takes seconds on one core, so a command that will sync in processes starts the
@@ -29,8 +29,7 @@ import threading
 from multiprocessing.connection import wait
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["wushe.sync.processes", "wushe.sync.engine", "wushe.resolution.resolver", "wushe.validation.stage",
-           "wushe.validation.expectations"]
+PRELOAD = ["wushe.preload"]
 
 
 def pool_context() -> BaseContext:

@@ -148,6 +148,14 @@ def _rules() -> _Rules:
     return _Rules()
 
 
+def build_tables() -> None:
+    """Build what normalising needs, now rather than at its first use: the vocabulary's compiled
+    patterns, the pinyin table they are heard through, and the traditional-to-simplified
+    converter (0.14 s). The worker server builds them once for every worker it forks."""
+    _rules()
+    _converter()
+
+
 def _strip_leading_places(text: str, rules: _Rules) -> str:
     """Remove region prefixes while more than a bare type word (and at least two characters) remains.
 
