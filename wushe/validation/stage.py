@@ -61,6 +61,7 @@ class Validated:
     unreadable: list[Unreadable]
     known: Sequence[int] = ()  # the stored rows of the rows read as the registry holds them
     found: Findings | None = None  # its quarantine items, encoded outside the write transaction
+    valid: list[Record] = field(default_factory=list)  # the records every error-tier rule passed
 
 
 @dataclass
@@ -121,7 +122,7 @@ class StreamValidation:
             records = list(batch)
         report = self.validator.validate(records, self.kind) if records or unreadable else None
         return Validated(report, len(records) + len(unreadable) + len(known), list(unreadable), known,
-                         findings(report, unreadable) if report else None)
+                         findings(report, unreadable) if report else None, report.valid_records() if report else [])
 
     def record(self, conn: Connection, validated: Validated, *, now: datetime | None = None) -> BatchOutcome:
         """Apply the gates to a validated batch, then write its quarantine rows and results (no commit).
@@ -146,7 +147,7 @@ class StreamValidation:
                           run_id=self.run_id, now=now)
         counts.flagged += flagged_seen_again(conn, self.partner, self.kind, validated.known, run_id=self.run_id,
                                              now=now)
-        valid = report.valid_records() if report else []
+        valid = validated.valid
         t = self.tally
         t.fetched += rows
         t.valid += len(valid) + len(validated.known)
