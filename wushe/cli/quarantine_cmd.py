@@ -15,7 +15,6 @@ app = typer.Typer(help="隔离区：未通过校验的数据行，及给合作�
                   no_args_is_help=True)
 
 ROLE_HELP = "查看者角色 (role): viewer, staff, steward, admin；steward/admin 可见个人信息，且会记入审计日志."
-STATUS_CHOICES = ("open", "flagged", "fixed", "superseded", "replayed", "dismissed")
 
 
 def _actor() -> str:
@@ -36,11 +35,13 @@ def _check_role(role: str) -> str:
 
 def _statuses(status: list[str] | None) -> list[str]:
     from wushe.errors import WusheError
+    from wushe.registry.models import QUARANTINE_ACTIVE
+    from wushe.validation.quarantine import STATUSES
 
-    chosen = status or ["open", "flagged"]
-    unknown = sorted(set(chosen) - set(STATUS_CHOICES))
+    chosen = status or list(QUARANTINE_ACTIVE)
+    unknown = sorted(set(chosen) - set(STATUSES))
     if unknown:
-        raise WusheError(f"unknown status {', '.join(unknown)}; expected: {', '.join(STATUS_CHOICES)}")
+        raise WusheError(f"unknown status {', '.join(unknown)}; expected: {', '.join(STATUSES)}")
     return chosen
 
 
