@@ -24,6 +24,20 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def yardstick_seconds() -> float:
+    """Best of three timings of a fixed pure-Python workload (a dict of 300,000 string keys, then
+    sorted): this machine's speed at the moment, printed beside a benchmark's figures so that runs
+    of other days or machines can be compared. Shared machines vary: the nightly bench's night 2
+    took 10.3 s one afternoon and 22.2 s the next morning, for the same code."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        table = {f"key-{i}": i * 7919 % 1000 for i in range(300_000)}
+        sorted(table.items(), key=lambda kv: (kv[1], kv[0]))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def line(label: str, **figures: object) -> str:
     parts = [f"{k}={v:,.0f}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"{k}={v}"
              for k, v in figures.items()]

@@ -12,7 +12,8 @@ Prefect task calls); Prefect's start-up is not included, nor the start of the se
 processes are forked from (``wushe.workers``): like the process's own imports, it is paid once as
 the process starts, and `wushe sync` starts it before connecting. Its seconds are printed apart.
 Before each night, what was written before it (the last night, the sandbox's files) is flushed to
-disk, as the hours between two real nights would have done.
+disk, as the hours between two real nights would have done. A yardstick of the machine's speed
+(``_common.yardstick_seconds``) is printed at the start and the end: compare runs at like readings.
 
 Targets (issue 7, this 2-core machine): first sync <= 120 s, peak memory <= 4 GB, night 2 <= 10 s.
 """
@@ -31,7 +32,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import TreeMemory, registry_file  # noqa: E402
+from _common import TreeMemory, registry_file, yardstick_seconds  # noqa: E402
 
 ROWS_PER_ENTITY = 1.09  # partner rows per base entity, measured on the default world
 PG_ADMIN_URL = os.environ.get("WUSHE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -161,6 +162,8 @@ def _run(work: Path, args: argparse.Namespace) -> int:
             urls[backend], drop = _postgres_database()
             drops.append(drop)
     results: dict[str, list[dict]] = {b: [] for b in backends}
+    yardsticks = [yardstick_seconds()]
+    print(f"machine yardstick (a fixed pure-Python workload, best of three): {yardsticks[0]:.3f} s")
     try:
         # one backend's two nights after the other's: a server's work after its first night
         # (autovacuum, checkpoints) then slows its own second night only, as it would a real one
@@ -176,6 +179,9 @@ def _run(work: Path, args: argparse.Namespace) -> int:
     finally:
         for drop in drops:
             drop()
+    yardsticks.append(yardstick_seconds())
+    print(f"machine yardstick at the start and the end: {yardsticks[0]:.3f} s, {yardsticks[1]:.3f} s "
+          "(compare figures of other runs at a like reading)")
     for backend, (first, second) in results.items():
         ok = first["seconds"] <= 120 and max(first["peak_mb"], second["peak_mb"]) <= 4096 and second["seconds"] <= 10
         print(f"[{backend}] targets (first <= 120 s, peak <= 4 GB, night 2 <= 10 s): {'met' if ok else 'NOT met'}")
