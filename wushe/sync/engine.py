@@ -143,7 +143,7 @@ def _commit_batch(engine: Engine, partner: Partner, stream: Stream, run_id: str,
     # outside the transaction: validation needs no database (and rows already held need none),
     # nor does encoding what it lets through
     validated = check.validate(known.changed, unreadable=batch.unreadable, known=seen)
-    encoded = encode_records(validated.valid, known.encoded) if validated.report else {}
+    encoded = encode_records(validated.valid, known.encoded)
     with write_transaction(engine) as conn:
         outcome = check.record(conn, validated)  # raises GateFailure before writing anything
         crash_point("batch-validated")
