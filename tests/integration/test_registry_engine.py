@@ -90,6 +90,43 @@ def test_the_bulk_updater_changes_rows_by_key_and_plans_its_statement_once_on_po
     assert stored == {"organization": {"m": 1}, "volunteer": {"m": 2}, "need": {"m": 3}}
 
 
+def test_the_bulk_updater_sets_every_value_of_a_large_batch_the_last_row_of_a_key_winning(registry) -> None:
+    """A batch large enough for PostgreSQL's one-statement update (rows copied into a temporary
+    table, then joined) stores what updating row by row would: JSON, times, NULLs, a repeated key's
+    last row; and it can run again in the same transaction."""
+    from sqlalchemy import select
+
+    from wushe.registry.bulk import SET_UPDATE_ROWS, Cells, insert_rows, update_rows
+    from wushe.registry.models import MatchModel
+
+    table = MatchModel.__table__
+    cells = Cells(registry.dialect.name)
+    at = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    kinds = [f"k{i:05d}" for i in range(SET_UPDATE_ROWS + 200)]
+    with registry.begin() as conn:
+        insert_rows(conn, table, ("kind", "params", "trained_at", "run_id"),
+                    [(kind, '{"m": 0}', cells.ts(at), "night-1") for kind in kinds])
+    later = datetime(2026, 12, 1, 2, 30, tzinfo=timezone.utc)
+    changed = kinds[:SET_UPDATE_ROWS + 100]
+    rows = [(f'{{"m": {i}, "名": "园岭"}}', cells.ts(later), None if i % 2 else "night-2", kind)
+            for i, kind in enumerate(changed)]
+    rows.append(('{"m": -1}', cells.ts(at), "again", changed[0]))  # the same key later in the batch
+    with registry.begin() as conn:
+        update_rows(conn, table, "kind", ("params", "trained_at", "run_id"), rows)
+        update_rows(conn, table, "kind", ("run_id",), [("night-3", kind) for kind in changed[-SET_UPDATE_ROWS:]])
+    with registry.connect() as conn:
+        stored = {kind: (params, trained.replace(tzinfo=timezone.utc) if trained.tzinfo is None else trained, run)
+                  for kind, params, trained, run in conn.execute(select(table.c.kind, table.c.params,
+                                                                        table.c.trained_at, table.c.run_id))}
+    expected = {kind: ({"m": 0}, at, "night-1") for kind in kinds}
+    for i, kind in enumerate(changed):
+        expected[kind] = ({"m": i, "名": "园岭"}, later, None if i % 2 else "night-2")
+    expected[changed[0]] = ({"m": -1}, at, "again")
+    for kind in changed[-SET_UPDATE_ROWS:]:
+        expected[kind] = (*expected[kind][:2], "night-3")
+    assert stored == expected
+
+
 def _hold_write_lock(url: str, seconds: float, started, released) -> None:
     import time
 
