@@ -115,18 +115,18 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: It
     its own for every batch would be prepared anew, and kept in the DBAPI's statement cache.
     """
     constants = constants or {}
-    names = ", ".join([*columns, *constants])
+    names = [*columns, *constants]
     driver = conn.connection.driver_connection  # same transaction as ``conn``
     cursor = driver.cursor()
     try:
         if conn.dialect.name == "postgresql":
             tail = tuple(constants.values())
-            _copy(cursor, table, table.name, [*columns, *constants], (((*row, *tail) for row in rows) if tail else rows))
+            _copy(cursor, table, table.name, names, (((*row, *tail) for row in rows) if tail else rows))
         else:
             literals = [str(literal(v).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
                         for v in constants.values()]
             marks = ", ".join(["?"] * len(columns) + literals)
-            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", rows)
     finally:
         cursor.close()
 
@@ -146,12 +146,11 @@ def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str]
     ``SET_UPDATE_ROWS`` rows, PostgreSQL gets them all in one statement instead
     (:func:`_update_from_copy`): the statement's rows cost psycopg CPU time one by one, 5.3 s of
     the client's CPU for 200,000 changed source records against 3.0 s (``bench/bulk_write.py``)."""
+    rows = list(rows)
     postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        rows = list(rows)
-        if len(rows) >= SET_UPDATE_ROWS:
-            _update_from_copy(conn, table, key, columns, rows)
-            return
+    if postgres and len(rows) >= SET_UPDATE_ROWS:
+        _update_from_copy(conn, table, key, columns, rows)
+        return
     mark = "%s" if postgres else "?"
     assignments = ", ".join(f"{column} = {mark}" for column in columns)
     driver = conn.connection.driver_connection
@@ -160,7 +159,7 @@ def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str]
     try:
         if postgres:
             driver.prepare_threshold = 0
-        cursor.executemany(f"UPDATE {table.name} SET {assignments} WHERE {key} = {mark}", list(rows))
+        cursor.executemany(f"UPDATE {table.name} SET {assignments} WHERE {key} = {mark}", rows)
     finally:
         if postgres:
             driver.prepare_threshold = threshold
