@@ -521,7 +521,9 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     previous = [[scope.previous.get(int(rid[i])) for i in c] for c in clusters]
     old_ids = set(scope.previous.values())
     anchors = [natural_id(kind, min(k)) for k in member_keys]
-    clash = store.golden_states(conn, set(anchors) - old_ids)
+    # a kind never resolved has no golden records to clash with: a first pass does not send them all its ids
+    fresh = set(anchors) - old_ids
+    clash = store.golden_states(conn, fresh) if fresh and store.any_golden(conn, kind) else {}
     # a retired golden record whose id comes back (its source was sent again) is revived in place
     scope.states.update(clash)
     taken = {gid for gid, st in clash.items() if st.status == "active"}

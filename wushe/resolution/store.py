@@ -52,9 +52,13 @@ def members_of(conn: Connection, golden_ids: Iterable[str]) -> list[int]:
     return list(conn.execute(query).scalars())
 
 
-def any_golden(conn: Connection) -> bool:
-    """Whether the registry holds a golden record (of any kind or status): one row read at most."""
-    return conn.execute(select(GOLDEN.c.id).limit(1)).first() is not None
+def any_golden(conn: Connection, kind: str | None = None) -> bool:
+    """Whether the registry holds a golden record (of ``kind``, or of any kind; of any status): one
+    row read at most."""
+    query = select(GOLDEN.c.id).limit(1)
+    if kind is not None:
+        query = query.where(GOLDEN.c.kind == kind)
+    return conn.execute(query).first() is not None
 
 
 @dataclass
