@@ -115,15 +115,16 @@ def _key_text(credit_code: str, name: str) -> str:
     return ""
 
 
-def store_references(conn: Connection, refs: References) -> None:
+def store_references(conn: Connection, refs: References, *, replace: bool = True) -> None:
     """Resolve the references to golden ids and replace the records' stored links with them (a
-    record whose links come out as stored keeps them as they are)."""
+    record whose links come out as stored keeps them as they are; ``replace=False``: the caller
+    knows the records have none stored)."""
     if refs.kind not in REFERENCES or not refs.rids:
         return
     targets = _resolve_refs(conn, refs.wanted)
     rows = [(rid, role, gid, target, method, ref)
             for (rid, role, gid, _t, ref, _r, _k), (target, method) in zip(refs.wanted, targets)]
-    stored = _stored(conn, refs.rids)
+    stored = _stored(conn, refs.rids) if replace else {}
     if stored:
         wanted: dict[int, set[tuple[Any, ...]]] = {}
         for row in rows:

@@ -208,14 +208,18 @@ def apply_plan(conn: Connection, plan: KindPlan, *, now: datetime, run_id: str |
     """Write what :func:`plan_kind` decided, within the caller's transaction."""
     started = time.perf_counter()
     kind, report = plan.kind, plan.report
+    # a kind never written before has no features or links stored to replace (they are written with
+    # its golden records, which are never deleted): a first night does not look for them, every
+    # record of the kind in a statement each
+    replace = store.any_golden(conn, kind)
     plan.index.save(conn, plan.index_parts)
-    stored_features.write(conn, kind, *plan.features, plan.out.unlink)
+    stored_features.write(conn, kind, *plan.features, plan.out.unlink, replace=replace)
     if plan.model is not None:
         store.save_model(conn, kind, plan.model, now=now, run_id=run_id)
     store.write(conn, plan.out, plan.states, plan.previous, now=now, run_id=run_id)
     existing = existing_reviews(conn, kind, [(a, b) for a, b, _s, _e in plan.reviews])
     report.reviews = store.add_reviews(conn, kind, plan.reviews, existing, now=now, run_id=run_id)
-    links.store_references(conn, plan.references)
+    links.store_references(conn, plan.references, replace=replace)
     if plan.out.retired:
         links.follow_successors(conn, plan.out.retired)
     report.seconds = round(report.seconds + time.perf_counter() - started, 3)

@@ -92,13 +92,14 @@ def encoded(kind: str, rids: np.ndarray, feats: pd.DataFrame) -> tuple[list[int]
     return rids.tolist(), encode(feats)
 
 
-def write(conn: Connection, kind: str, rids: Sequence[int], blobs: Sequence[bytes], gone: Sequence[int]) -> None:
-    """Store these records' encoded features in place of any stored before, and forget those of
-    the ``gone`` (withdrawn) records."""
+def write(conn: Connection, kind: str, rids: Sequence[int], blobs: Sequence[bytes], gone: Sequence[int], *,
+          replace: bool = True) -> None:
+    """Store these records' encoded features in place of any stored before (``replace=False``: the
+    caller knows there are none), and forget those of the ``gone`` (withdrawn) records."""
     if kind not in KINDS:
         return
     stale = sorted(set(rids) | set(gone))
-    if stale:
+    if stale and replace:
         conn.execute(delete(TABLE).where(one_of(conn, TABLE.c.source_record_id, stale)))
     current = fingerprint()
     order = np.argsort(np.asarray(rids, dtype=np.int64), kind="stable").tolist()  # appended in key order
