@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Connection, Integer, LargeBinary, String, Table, literal
+from sqlalchemy import BigInteger, Connection, Integer, LargeBinary, String, Table, literal, text
 
 from wushe.registry.db import json_dumps
 
@@ -101,6 +101,18 @@ def _copy(cursor: Any, table: Table, target: str, columns: Sequence[str], rows: 
             copy.set_types(binary)
         for row in rows:
             copy.write_row(row)
+
+
+def reserved_ids(conn: Connection, table: Table, count: int, key: str = "id") -> list[int] | None:
+    """``count`` ids for new rows of ``table``, taken from its PostgreSQL sequence in one statement:
+    rows that refer to the new ones can then be written with them, where a COPY returns no ids and
+    they would be looked up again by their natural key (a million index probes on a first night).
+    None on SQLite, which gives out its row ids as it inserts the rows."""
+    if conn.dialect.name != "postgresql" or count == 0:
+        return None
+    query = text("SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(:table, :key)::regclass AS sequence) s, "
+                 "generate_series(1, :count)")
+    return list(conn.execute(query, {"table": table.name, "key": key, "count": count}).scalars())
 
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]],

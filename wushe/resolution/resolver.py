@@ -524,10 +524,10 @@ def _golden_write(conn: Connection, kind: str, src: SourceFrame, labels: np.ndar
     member_keys = [[keys[i] for i in c] for c in clusters]
     previous = [[scope.previous.get(int(rid[i])) for i in c] for c in clusters]
     old_ids = set(scope.previous.values())
-    anchors = [natural_id(kind, min(k)) for k in member_keys]
+    clash: dict[str, store.GoldenState] = {}
     # a kind never resolved has no golden records to clash with: a first pass does not send them all its ids
-    fresh = set(anchors) - old_ids
-    clash = store.golden_states(conn, fresh) if fresh and store.any_golden(conn, kind) else {}
+    if store.any_golden(conn, kind):
+        clash = store.golden_states(conn, {natural_id(kind, min(k)) for k in member_keys} - old_ids)
     # a retired golden record whose id comes back (its source was sent again) is revived in place
     scope.states.update(clash)
     taken = {gid for gid, st in clash.items() if st.status == "active"}
