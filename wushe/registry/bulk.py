@@ -103,16 +103,16 @@ def _copy(cursor: Any, table: Table, target: str, columns: Sequence[str], rows: 
             copy.write_row(row)
 
 
-def reserved_ids(conn: Connection, table: Table, count: int, key: str = "id") -> list[int] | None:
-    """``count`` ids for new rows of ``table``, taken from its PostgreSQL sequence in one statement:
-    rows that refer to the new ones can then be written with them, where a COPY returns no ids and
-    they would be looked up again by their natural key (a million index probes on a first night).
-    None on SQLite, which gives out its row ids as it inserts the rows."""
+def reserved_ids(conn: Connection, table: Table, count: int) -> list[int] | None:
+    """``count`` ids for new rows of ``table`` (its ``id`` column), taken from its PostgreSQL sequence
+    in one statement: rows that refer to the new ones can then be written with them, where a COPY
+    returns no ids and they would be looked up again by their natural key (a million index probes
+    on a first night). None on SQLite, which gives out its row ids as it inserts the rows."""
     if conn.dialect.name != "postgresql" or count == 0:
         return None
-    query = text("SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(:table, :key)::regclass AS sequence) s, "
+    query = text("SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(:table, 'id')::regclass AS sequence) s, "
                  "generate_series(1, :count)")
-    return list(conn.execute(query, {"table": table.name, "key": key, "count": count}).scalars())
+    return list(conn.execute(query, {"table": table.name, "count": count}).scalars())
 
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]],
