@@ -74,11 +74,9 @@ def run(url: str, total: int, size: int, change_every: int) -> None:
     quarters = [total * q // 4 for q in (1, 2, 3, 4)]
     done = 0
     for batch in batches(total, size):
-        t, t_cpu = time.perf_counter(), time.process_time()
-        with engine.begin() as conn:
-            write_source_records(conn, batch, run_id=None)
-        write_seconds += time.perf_counter() - t
-        write_cpu += time.process_time() - t_cpu
+        _written, seconds, cpu = timed_write(engine, batch)
+        write_seconds += seconds
+        write_cpu += cpu
         done += len(batch)
         if quarters and done >= quarters[0]:
             quarters.pop(0)
@@ -94,15 +92,22 @@ def run(url: str, total: int, size: int, change_every: int) -> None:
     engine.dispose()
 
 
+def timed_write(engine, batch: list) -> tuple:
+    """Write one batch in its own transaction: what it wrote, and the wall and CPU seconds it took."""
+    t, t_cpu = time.perf_counter(), time.process_time()
+    with engine.begin() as conn:
+        written = write_source_records(conn, batch, run_id=None)
+    return written, time.perf_counter() - t, time.process_time() - t_cpu
+
+
 def rewrite(engine, total: int, size: int, change_every: int) -> None:
     seconds = cpu = 0.0
     updated = 0
     for batch in batches(total, size, change_every):
-        t, t_cpu = time.perf_counter(), time.process_time()
-        with engine.begin() as conn:
-            updated += write_source_records(conn, batch, run_id=None).counts.updated
-        seconds += time.perf_counter() - t
-        cpu += time.process_time() - t_cpu
+        written, batch_seconds, batch_cpu = timed_write(engine, batch)
+        updated += written.counts.updated
+        seconds += batch_seconds
+        cpu += batch_cpu
     print(line(f"{engine.dialect.name} rewrite (1 in {change_every} changed)", records=total, updated=updated,
                seconds=f"{seconds:.2f}", records_per_s=total / seconds, cpu_seconds=f"{cpu:.2f}"), flush=True)
 
