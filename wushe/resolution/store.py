@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 import orjson
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from wushe.registry.bulk import Cells, insert_rows, update_rows
 from wushe.registry.models import CrossReference, GoldenEvent, GoldenRecord, MatchModel, ReviewItem
@@ -53,12 +53,14 @@ def members_of(conn: Connection, golden_ids: Iterable[str]) -> list[int]:
 
 
 def any_golden(conn: Connection, kind: str | None = None) -> bool:
-    """Whether the registry holds a golden record (of ``kind``, or of any kind; of any status): one
-    row read at most."""
-    query = select(GOLDEN.c.id).limit(1)
-    if kind is not None:
-        query = query.where(GOLDEN.c.kind == kind)
-    return conn.execute(query).first() is not None
+    """Whether the registry holds a golden record (of ``kind``, or of any kind; of any status).
+
+    Asked as the least of a column of the (kind, status) index, which both backends answer from
+    the index's first entry. ``LIMIT 1`` would not do: PostgreSQL plans it as a scan of the table
+    up to the first row of the kind, and golden records are written kind by kind, so that scan read
+    every record of the kinds before (0.28-0.43 s a call on a night 2, for four calls a pass)."""
+    query = select(func.min(GOLDEN.c.kind)) if kind is None else select(func.min(GOLDEN.c.status)).where(GOLDEN.c.kind == kind)
+    return conn.execute(query).scalar() is not None
 
 
 @dataclass
