@@ -69,8 +69,14 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
     report = PendingReport(ResolveReport())
     if not by_kind:
         return report
-    for partner, stream, count in conn.execute(_pending_by_stream(wanted)):
-        report.by_stream[(partner, stream or "")] += count
+
+    def credit() -> None:
+        """The streams' merged counts: asked once the planning processes have their kinds, as the
+        registry server answers it (asked before, it held them back: on PostgreSQL 1.0-1.1 s on a
+        first night, 0.6-0.7 s on a night 2)."""
+        for partner, stream, count in conn.execute(_pending_by_stream(wanted)):
+            report.by_stream[(partner, stream or "")] += count
+
     written = None
     if commit is not None:
         def written(kind: str) -> None:
@@ -78,7 +84,8 @@ def resolve_pending(conn: Connection, *, run_id: str | None = None, config: Reso
             commit()
             crash_point("resolution-step")
 
-    report.resolved = resolve_records(conn, by_kind, run_id=run_id, config=config, workers=workers, written=written)
+    report.resolved = resolve_records(conn, by_kind, run_id=run_id, config=config, workers=workers, written=written,
+                                      meanwhile=credit)
     _dequeue(conn, [rid for rids in by_kind.values() for rid in rids])
     return report
 

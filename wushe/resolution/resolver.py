@@ -90,9 +90,11 @@ def resolve(conn: Connection, touched: Iterable[Sequence[str]], *, run_id: str |
 
 def resolve_records(conn: Connection, by_kind: dict[str, list[int]], *, run_id: str | None = None,
                     config: ResolutionConfig | None = None, now: datetime | None = None,
-                    workers: int = 1, written: Callable[[str], None] | None = None) -> ResolveReport:
+                    workers: int = 1, written: Callable[[str], None] | None = None,
+                    meanwhile: Callable[[], None] | None = None) -> ResolveReport:
     """:func:`resolve` for source records given by row id, per kind; ``written`` is called with
-    each kind once its plan is written (to commit it, say).
+    each kind once its plan is written (to commit it, say), ``meanwhile`` once the planning has
+    started (a query of the caller's, say, which this process would otherwise wait through).
 
     A registry without golden records has never been resolved: every kind is resolved whole, without
     counting its live records (on a first night, 1.7 s for the five kinds, before planning starts)."""
@@ -101,9 +103,9 @@ def resolve_records(conn: Connection, by_kind: dict[str, list[int]], *, run_id: 
     for kind in ORDER:
         mine = sorted(by_kind.get(kind, ()))
         if mine:
-            jobs[kind] = None if first or not live_at_least(conn, kind, 2 * len(mine) + 1) else mine
+            jobs[kind] = None if first else mine
     whole = any(touched is None for touched in jobs.values())
-    return _run(conn, jobs, live_counts(conn) if whole else {}, config, now, run_id, workers, written)
+    return _run(conn, jobs, live_counts(conn) if whole else {}, config, now, run_id, workers, written, meanwhile)
 
 
 def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id: str | None = None,
@@ -117,7 +119,7 @@ def resolve_all(conn: Connection, kinds: Iterable[str] | None = None, *, run_id:
 
 def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, int], config: ResolutionConfig | None,
          now: datetime | None, run_id: str | None, workers: int,
-         written: Callable[[str], None] | None = None) -> ResolveReport:
+         written: Callable[[str], None] | None = None, meanwhile: Callable[[], None] | None = None) -> ResolveReport:
     """Plan and write each kind, once the kinds its records link to are written; the kinds may be
     planned by ``workers`` processes meanwhile (see ``wushe.resolution.parallel``). ``live`` counts
     the live records of the kinds resolved whole."""
@@ -125,6 +127,8 @@ def _run(conn: Connection, jobs: dict[str, list[int] | None], live: dict[str, in
     now = now or datetime.now(timezone.utc)
     report = ResolveReport()
     with cyclic_gc_paused(), planned_elsewhere(conn, jobs, workload(jobs, live), config, now, workers) as planned:
+        if meanwhile is not None:
+            meanwhile()
         for kind in in_writing_order(list(jobs), planned, links.referred_kinds):
             # taken out of ``planned`` so that a written plan is freed, not kept until the pass ends
             plan = plan_of(planned.pop(kind), kind) if kind in planned else plan_kind(conn, kind, jobs[kind], config, now)
@@ -175,8 +179,14 @@ class KindPlan:
 
 def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: ResolutionConfig,
               now: datetime) -> KindPlan:
-    """Resolve the records of ``kind`` that ``touched`` reaches (every live one when None), in memory."""
+    """Resolve the records of ``kind`` that ``touched`` reaches (every live one when None), in memory.
+
+    ``touched`` holding at least half the kind's live records is resolved whole (see :func:`resolve`).
+    That is asked here, by the process making the plan, rather than before planning starts: on
+    PostgreSQL, counting a night 2's five kinds so far took 0.41 s, while the planning processes waited."""
     started = time.perf_counter()
+    if touched is not None and not live_at_least(conn, kind, 2 * len(touched) + 1):
+        touched = None
     stored = None if touched is None else store.load_model(conn, kind)
     scope = _full_scope(conn, kind) if touched is None else _delta_scope(conn, kind, touched, stored, config)
     src, feats = scope.src, scope.feats
