@@ -80,3 +80,30 @@ def test_a_delta_relinks_a_changed_reference_and_keeps_the_others(registry) -> N
     assert after[("fund/r1", "provider")] == (orgs["civil/organization/c3"], "source_id")
     assert ("fund/r2", "provider") not in after
     assert after[("fund/r3", "provider")] == before[("fund/r3", "provider")]
+
+
+def test_links_to_an_organisation_retired_without_successor_are_looked_up_again(registry) -> None:
+    write(registry, [
+        _rec("fund", "organization", "a", name="深圳市晨光科技有限公司", credit_code="91440300MA5F000013"),
+        _rec("merchants", "organization", "b", name="深圳市星河文具店", phones=["13800000002"]),
+        _rec("fund", "resource", "r1", name="电脑维修", resource_type="SERVICE", provider={"source_id": "a"}),
+        _rec("merchants", "resource", "r2", name="打印服务", resource_type="SERVICE",
+             provider={"name": "深圳市晨光科技有限公司"}),
+        _rec("merchants", "resource", "r3", name="文具捐赠", resource_type="GOODS", provider={"source_id": "b"}),
+        _rec("fund", "donation", "d1", donor={"name": "深圳市晨光科技有限公司"},
+             recipient={"partner": "merchants", "source_id": "b"}, amount=500),
+    ])
+    full(registry)
+    orgs, before = golden_of(registry, "organization"), _links(registry)
+    assert before[("fund/r1", "provider")] == (orgs["fund/organization/a"], "source_id")
+    assert before[("merchants/r2", "provider")] == (orgs["fund/organization/a"], "name")
+    gone = make_record("fund", "organization", "a", cases.LATER, {"name": "深圳市晨光科技有限公司"},
+                       fetched_at=cases.LATER, deleted=True)
+    delta(registry, write(registry, [gone]))  # its golden record is retired: no live source is left
+    after = _links(registry)
+    assert after[("fund/r1", "provider")] == (None, "unresolved")
+    assert after[("merchants/r2", "provider")] == (None, "unresolved")
+    assert after[("fund/d1", "donor")] == (None, "unresolved")
+    # the links to organisations still there, of the same records and of others, stay as they were
+    assert after[("fund/d1", "recipient")] == before[("fund/d1", "recipient")] == (orgs["merchants/organization/b"], "source_id")
+    assert after[("merchants/r3", "provider")] == before[("merchants/r3", "provider")]

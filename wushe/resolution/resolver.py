@@ -174,6 +174,7 @@ class KindPlan:
     model: dict[str, Any] | None  # match model parameters to store (a whole-kind pass learns them)
     reviews: list[tuple[str, str, float, dict[str, Any]]]
     references: links.References
+    relinks: links.Relinks  # the links of other records to the golden records it retires, to look up again
     features: tuple[list[int], list[bytes]]  # features computed from payloads, to store (rids, encoded)
 
 
@@ -211,6 +212,7 @@ def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: Re
     report.seconds = time.perf_counter() - started
     return KindPlan(kind, report, out, scope.states, scope.previous, scope.index, scope.index_parts, learned,
                     _reviews(kind, src, pairs, unsure, probability, explainer), links.references(conn, kind, src, golden_of),
+                    links.relinks(conn, out.retired, src.frame["rid"].tolist()),
                     stored_features.encoded(kind, *scope.computed))
 
 
@@ -231,7 +233,7 @@ def apply_plan(conn: Connection, plan: KindPlan, *, now: datetime, run_id: str |
     report.reviews = store.add_reviews(conn, kind, plan.reviews, existing, now=now, run_id=run_id)
     links.store_references(conn, plan.references, replace=replace)
     if plan.out.retired:
-        links.follow_successors(conn, plan.out.retired)
+        links.follow_successors(conn, plan.out.retired, plan.relinks)
     report.seconds = round(report.seconds + time.perf_counter() - started, 3)
     return report
 
