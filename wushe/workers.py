@@ -26,8 +26,11 @@ import gc
 import multiprocessing
 import os
 import threading
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait
 from multiprocessing.context import BaseContext
+from typing import Any, Callable
 
 PRELOAD = ["wushe.preload"]
 
@@ -53,6 +56,18 @@ def warm_up() -> None:
 def environment() -> dict[str, str]:
     """The environment to hand to :func:`start_worker`."""
     return dict(os.environ)
+
+
+def submitted(pool: Executor, fn: Callable[..., Any], *args: Any) -> Future:
+    """``pool.submit(fn, *args)``, or a future failed with :class:`BrokenProcessPool` when a worker
+    of the pool died before the job could be handed over (the system killed it, say): the caller
+    learns it from the job's result like any other job's, not from the submitting."""
+    try:
+        return pool.submit(fn, *args)
+    except BrokenProcessPool as exc:
+        failed: Future = Future()
+        failed.set_exception(exc)
+        return failed
 
 
 def start_worker(env: dict[str, str]) -> None:

@@ -123,6 +123,34 @@ def test_a_planning_process_that_dies_fails_the_pass_whole_and_the_next_one_conv
     assert registry_digest(registry) == expected
 
 
+def test_a_planning_process_that_dies_while_kinds_are_handed_over_fails_the_pass_as_planning(registry,
+                                                                                            monkeypatch) -> None:
+    """A worker killed before the pass has handed every kind over breaks the pool under the next
+    hand-over: the pass must still say that planning failed and write nothing, as when it dies later
+    (it raised the pool's own error: on a loaded machine, the crash test above met it now and then)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with registry.begin() as conn:
+        for partner in sandbox.PARTNERS:
+            write_source_records(conn, [r for r, row in sandbox.labelled(11, 200, partner) if not row.rule_id])
+    before = registry_digest(registry)
+    monkeypatch.setattr(parallel, "MIN_RECORDS", 0)
+
+    class Pool(parallel.ProcessPoolExecutor):
+        handed = 0
+
+        def submit(self, *args):
+            Pool.handed += 1
+            if Pool.handed > 1:
+                raise BrokenProcessPool("A child process terminated abruptly, the process pool is not usable anymore")
+            return super().submit(*args)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Pool)
+    with pytest.raises(parallel.PlanningError, match="died.*stay pending"), registry.begin() as conn:
+        resolve_pending(conn, workers=2)
+    assert registry_digest(registry) == before
+
+
 def test_plans_are_written_as_they_are_made_once_the_kinds_they_link_to_are_written() -> None:
     import threading
     from concurrent.futures import Future

@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from wushe.errors import WusheError
 from wushe.registry.db import engine_url, shareable
 from wushe.resolution.config import ResolutionConfig
-from wushe.workers import environment, pool_context, start_worker
+from wushe.workers import environment, pool_context, start_worker, submitted
 
 if TYPE_CHECKING:
     from wushe.resolution.resolver import KindPlan
@@ -60,7 +60,7 @@ def planned_elsewhere(conn: Connection, jobs: dict[str, list[int] | None], recor
     fresh = 1 if any(touched is None for touched in jobs.values()) else None
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, max_tasks_per_child=fresh,
                              initializer=start_worker, initargs=(environment(),)) as pool:
-        futures = {kind: pool.submit(_plan, url, kind, touched, config, now) for kind, touched in jobs.items()}
+        futures = {kind: submitted(pool, _plan, url, kind, touched, config, now) for kind, touched in jobs.items()}
         try:
             yield futures
         finally:

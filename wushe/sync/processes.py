@@ -35,7 +35,7 @@ from wushe.registry.db import engine_url
 from wushe.registry.models import StreamRun, StreamState
 from wushe.sync import crashpoints, runs
 from wushe.sync.report import StreamReport
-from wushe.workers import environment, pool_context, start_worker
+from wushe.workers import environment, pool_context, start_worker, submitted
 
 _DONE = None  # the end of the progress events
 
@@ -72,7 +72,7 @@ def sync_in_processes(engine: Engine, partners: Partners, selected: list[Partner
                                  initargs=(os.getpid(), environment(), engine_url(engine), str(partners.path),
                                            queue)) as pool:
             def submit(j: _Job) -> Future:
-                return pool.submit(_sync_partner, j.partner.name, run_id, since, j.streams)
+                return submitted(pool, _sync_partner, j.partner.name, run_id, since, j.streams)
 
             for j, job in in_turn(work, workers, submit):
                 try:
@@ -157,11 +157,7 @@ def in_turn(work: list[_Job], slots: int, submit: Callable[[_Job], Future]) -> I
             if j is None:
                 break
             waiting.remove(j)
-            try:
-                future = submit(j)
-            except BrokenProcessPool as exc:  # a worker died before: this job cannot start either
-                future = Future()
-                future.set_exception(exc)
+            future = submit(j)
             running[future] = j
             busy[j.partner.name] += 1
         done, _ = wait(running, return_when=FIRST_COMPLETED)
