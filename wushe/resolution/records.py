@@ -199,12 +199,3 @@ def source_keys(conn: Connection, rids: Iterable[int]) -> list[tuple[str, str]]:
     """(partner, source_id) of these source records."""
     query = select(HEAD.c.partner, HEAD.c.source_id).where(one_of(conn, HEAD.c.id, sorted({int(r) for r in rids})))
     return [tuple(row) for row in conn.execute(query)]
-
-
-def kinds_of(conn: Connection, rids: Iterable[int]) -> dict[str, list[int]]:
-    """Source record ids grouped by kind."""
-    out: dict[str, list[int]] = {}
-    query = select(HEAD.c.kind, HEAD.c.id).where(one_of(conn, HEAD.c.id, sorted({int(r) for r in rids})))
-    for kind, rid in conn.execute(query):
-        out.setdefault(kind, []).append(rid)
-    return out
