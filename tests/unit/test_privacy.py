@@ -84,3 +84,20 @@ def test_processes_starting_together_all_get_the_one_stored_key(tmp_path) -> Non
         with ThreadPoolExecutor(6) as pool:
             keys = {f.result() for f in [pool.submit(key) for _ in range(6)]}
         assert len(keys) == 1 and len(keys.pop()) == 64
+
+
+@given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=5))
+def test_one_hasher_for_a_batch_digests_each_number_as_stored_before(values) -> None:
+    """The batch hasher keeps the stored format (HMAC-SHA256 of the normalised number, 32 hex
+    digits): hashes already in the registry must still match, and one value must not leak into the next."""
+    import hashlib
+    import hmac
+
+    from wushe import settings
+    from wushe.privacy import id_number_hasher
+
+    digest = id_number_hasher()
+    key = settings.secret_key()
+    for value in values:
+        expected = hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()[:32]
+        assert digest(value) == expected == id_number_digest(value)

@@ -27,7 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from wushe.contract import Record
 from wushe.gcpause import cyclic_gc_paused
-from wushe.privacy import protect_payload
+from wushe.privacy import IdDigest, id_number_hasher, protect_payload
 from wushe.registry.bulk import Cells, insert_columns, reserved_ids, update_rows
 from wushe.registry.models import PendingRecord, QuarantineItem, SourceRecord, SourceVersion
 from wushe.registry.sets import one_of
@@ -99,8 +99,9 @@ class Encoded(NamedTuple):
     digest: str
 
 
-def encode_record(rec: Record) -> Encoded:
-    payload = protect_payload(rec.get("payload") or {})
+def encode_record(rec: Record, id_digest: IdDigest | None = None) -> Encoded:
+    """``id_digest``: one :func:`~wushe.privacy.id_number_hasher` for a whole batch's records."""
+    payload = protect_payload(rec.get("payload") or {}, id_digest)
     body = orjson.dumps(payload, option=CANONICAL_JSON)
     return Encoded(payload, body, _digest(body, bool(rec.get("deleted"))))
 
@@ -114,9 +115,10 @@ def encode_records(records: Sequence[Record], made: Mapping[Key, Encoded] | None
     ``made`` holds those already made of these records (:attr:`Sorted.encoded`)."""
     made = made or {}
     out = {}
+    id_digest = id_number_hasher()
     for r in records:
         key = (r["partner"], r["kind"], r["source_id"])
-        out[key] = made.get(key) or encode_record(r)
+        out[key] = made.get(key) or encode_record(r, id_digest)
     return out
 
 
@@ -151,6 +153,7 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
     for rec in records:
         groups.setdefault((rec["partner"], rec["kind"]), []).append(rec)
     out = Sorted([], [], [], {})
+    id_digest = id_number_hasher()
     for (partner, kind), group in groups.items():
         ids = [r["source_id"] for r in group]
         heads = existing_heads(conn, partner, kind, ids)
@@ -159,7 +162,7 @@ def sort_unchanged(conn: Connection, records: Sequence[Record], row_digests: dic
             old = heads.get(rec["source_id"])
             if comparable(old, repeated[(partner, kind, rec["source_id"])], bool(rec.get("deleted")), stream) and (
                     rec["source_id"] not in questioned):
-                encoded = encode_record(rec)
+                encoded = encode_record(rec, id_digest)
                 if encoded.digest == old.content_hash:
                     out.seen.append(old.id)
                     digest = row_digests.get(rec["source_id"])
@@ -249,10 +252,11 @@ def _write_group(
     fresh: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []  # in UPDATED_COLUMNS order, then the stored row's id
     seen: list[int] = []
+    id_digest = id_number_hasher()
 
     for source_id, rec in by_id.items():
         deleted = bool(rec.get("deleted"))
-        _payload, body, digest = encoded.get((partner, kind, source_id)) or encode_record(rec)
+        _payload, body, digest = encoded.get((partner, kind, source_id)) or encode_record(rec, id_digest)
         old = existing.get(source_id)
         if old is None:
             change = "deleted" if deleted else "new"
