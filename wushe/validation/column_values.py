@@ -105,8 +105,12 @@ class ColumnValues:
 
     @property
     def present(self) -> ColumnValues:
-        """The cells that hold a value, as a subset (this column itself when every cell does)."""
-        return self.cached("present", lambda: self if self.there.all() else self.take(self.there))
+        """The cells that hold a value, as a subset (this column itself when every cell does: not
+        cached then, for a column holding itself would live until the cyclic collector's next pass,
+        and with it the batch's values it holds)."""
+        if self.there.all():
+            return self
+        return self.cached("present", lambda: self.take(self.there))
 
     def filled(self) -> np.ndarray:
         """Not missing, not blank text, not an empty list or object (what a required field needs)."""
