@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from wushe.resolution.blocking import BLOCKS, BlockIndex, _part_of, candidate_pairs
+from wushe.resolution.blocking import BLOCKS, PART_BITS, BlockIndex, _bounds, _part_of, candidate_pairs
 
 
 def _index(seed: int, n: int) -> BlockIndex:
@@ -55,3 +57,17 @@ def test_pairs_touching_some_records_are_those_of_all_pairs_with_a_side_among_th
     some = candidate_pairs(keys, touching=touching)
     assert 0 < len(some) < len(every)
     assert (some == every[touching[every[:, 0]] | touching[every[:, 1]]]).all()
+
+
+EDGES = [np.iinfo(np.int64).min, -1, 0, 1, np.iinfo(np.int64).max, 1 << 54, (1 << 54) - 1, -(1 << 54)]
+
+
+@given(st.lists(st.one_of(st.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max), st.sampled_from(EDGES)),
+                max_size=200))
+def test_each_partition_is_found_as_its_range_of_sorted_keys(values: list[int]) -> None:
+    keys = np.sort(np.array(values, dtype=np.int64))
+    parts = np.arange(1 << PART_BITS)
+    start, end = _bounds(keys, parts)
+    for part, a, b in zip(parts.tolist(), start.tolist(), end.tolist()):
+        assert (_part_of(keys[a:b]) == part).all()
+    assert int((end - start).sum()) == len(keys)  # every key in one partition

@@ -131,6 +131,16 @@ def _rank(part: Any) -> Any:
     return (part + (1 << (PART_BITS - 1))) % (1 << PART_BITS)
 
 
+def _bounds(keys: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the keys of each of ``parts`` start and end in ``keys`` (ascending, signed). A partition
+    is a range of key values, so two binary searches find it, where labelling every key with its
+    partition took 13 ms for the volunteers' index (1.6 million keys), at each write."""
+    shift = np.uint64(64 - PART_BITS)
+    first = np.asarray(parts, dtype=np.uint64) << shift
+    last = ((np.asarray(parts, dtype=np.uint64) + np.uint64(1)) << shift) - np.uint64(1)  # the last wraps to -1
+    return np.searchsorted(keys, first.view(np.int64), "left"), np.searchsorted(keys, last.view(np.int64), "right")
+
+
 def _ordered(keys: np.ndarray, rids: np.ndarray) -> bool:
     """Whether (keys, rids) are in ascending (key, rid) order."""
     if len(keys) < 2:
@@ -185,7 +195,8 @@ class BlockIndex:
         rows.sort(key=lambda row: _rank(row[0]))
         found = [np.frombuffer(k, dtype="<i8") for _, k, _ in rows]
         rids = [np.frombuffer(r, dtype="<i8") for _, _, r in rows]
-        mislabelled = any(len(k) and not (_part_of(k) == part).all() for (part, _k, _r), k in zip(rows, found))
+        # a partition's keys are stored in order: its first and last tell whether all are its own
+        mislabelled = any(len(k) and not (_part_of(k[[0, -1]]) == part).all() for (part, _k, _r), k in zip(rows, found))
         if mislabelled and keys is not None:  # an index stored before partitions were labelled right
             return cls.load(conn, kind)
         empty = np.empty(0, dtype=np.int64)
@@ -238,8 +249,7 @@ class BlockIndex:
             self.relabel = False
         elif len(parts):
             conn.execute(delete(BLOCKS).where(where, one_of(conn, BLOCKS.c.part, parts.tolist())))
-        owner = _rank(_part_of(self.keys))  # ascending along the (signed) sorted keys
-        bounds = np.searchsorted(owner, _rank(parts), "left"), np.searchsorted(owner, _rank(parts), "right")
+        bounds = _bounds(self.keys, parts)
         rows = [
             (self.kind, int(part), self.keys[a:b].astype("<i8").tobytes(), self.rids[a:b].astype("<i8").tobytes())
             for part, a, b in zip(parts.tolist(), bounds[0].tolist(), bounds[1].tolist()) if b > a
