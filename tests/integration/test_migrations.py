@@ -136,3 +136,37 @@ def test_golden_names_and_divisions_stored_as_the_text_nan_are_cleared(registry_
         assert conn.execute(text("SELECT id, display_name, division_code FROM golden_record ORDER BY id")).all() == [
             ("org-1", None, None), ("org-2", "园岭长者饭堂", "440304002001")]
     engine.dispose()
+
+
+def test_a_downgrade_folds_the_blocking_index_deltas_into_its_partitions(registry_url: str) -> None:
+    """0018: the earlier version reads a kind's index from its partitions alone."""
+    import numpy as np
+
+    from wushe.resolution.blocking import BlockIndex
+
+    engine = make_engine(registry_url)
+    upgrade(engine)
+    rng = np.random.default_rng(7)
+    index = BlockIndex("volunteer", rng.integers(-2**63, 2**63 - 1, 3000, dtype=np.int64), rng.integers(0, 900, 3000))
+    with engine.begin() as conn:
+        index.save(conn)
+    for _night in range(3):
+        drop, keys = rng.choice(index.rids, 20), rng.integers(-2**63, 2**63 - 1, 40, dtype=np.int64)
+        with engine.begin() as conn:
+            stored = BlockIndex.load(conn, "volunteer")
+            stored.replace(drop, keys, np.concatenate([drop, drop]))
+            stored.save(conn)
+    with engine.connect() as conn:
+        expected = BlockIndex.load(conn, "volunteer")
+    downgrade(engine, "0017_golden_nan_text")
+    assert "match_block_delta" not in table_names(engine)
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        rows = conn.execute(text("SELECT part, keys, rids FROM match_block WHERE kind = 'volunteer'")).all()
+    folded = BlockIndex("volunteer", np.concatenate([np.frombuffer(k, dtype="<i8") for _p, k, _r in rows]),
+                        np.concatenate([np.frombuffer(r, dtype="<i8") for _p, _k, r in rows]))
+    assert (folded.keys == expected.keys).all() and (folded.rids == expected.rids).all()
+    assert all(((np.frombuffer(k, dtype="<i8").view(np.uint64) >> np.uint64(54)) == part).all() for part, k, _r in rows)
+    upgrade(engine)
+    engine.dispose()

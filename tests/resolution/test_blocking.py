@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from wushe.resolution.blocking import BLOCKS, PART_BITS, BlockIndex, _bounds, _part_of, candidate_pairs
 
@@ -41,8 +41,8 @@ def test_stored_partitions_hold_their_own_keys_and_load_back(registry) -> None:
         some = index.keys[::97]
         partial = BlockIndex.load(conn, "organization", some)
         assert all((a == b).all() for a, b in zip(partial.lookup(some), index.lookup(some)))
-        changed = loaded.replace(loaded.rids[:10], index.keys[:5], np.arange(50_000, 50_005))
-        loaded.save(conn, changed)
+        loaded.replace(loaded.rids[:10], index.keys[:5], np.arange(50_000, 50_005))
+        loaded.save(conn)
     with registry.connect() as conn:
         again = BlockIndex.load(conn, "organization")
     assert (again.keys == loaded.keys).all() and (again.rids == loaded.rids).all()
@@ -71,3 +71,30 @@ def test_each_partition_is_found_as_its_range_of_sorted_keys(values: list[int]) 
     for part, a, b in zip(parts.tolist(), start.tolist(), end.tolist()):
         assert (_part_of(keys[a:b]) == part).all()
     assert int((end - start).sum()) == len(keys)  # every key in one partition
+
+
+def test_a_pass_stores_its_change_and_the_index_loads_back_as_changed_until_rewritten_whole(registry) -> None:
+    """A delta pass stores what it changed, not the index; loads (whole or of a few partitions) see
+    every change, in order; after MAX_DELTAS of them the next save folds them into the partitions."""
+    from wushe.resolution.blocking import DELTAS, MAX_DELTAS
+
+    rng = np.random.default_rng(5)
+    expected = _index(6, 4000)
+    with registry.begin() as conn:
+        expected.save(conn)  # never loaded: written whole
+    for night in range(MAX_DELTAS + 2):
+        drop = rng.choice(expected.rids, 30)
+        keys, rids = rng.choice(expected.keys, 60), np.concatenate([drop, drop])  # some records' new keys
+        expected.replace(drop, keys, rids)
+        with registry.begin() as conn:
+            index = BlockIndex.load(conn, "organization")
+            index.replace(drop, keys, rids)
+            index.save(conn)
+        with registry.connect() as conn:
+            deltas = conn.execute(select(func.count()).select_from(DELTAS)).scalar()
+            loaded = BlockIndex.load(conn, "organization")
+            some = expected.keys[::41]
+            partial = BlockIndex.load(conn, "organization", some)
+        assert deltas == (night + 1) % (MAX_DELTAS + 1)  # rewritten whole when the kind held MAX_DELTAS
+        assert (loaded.keys == expected.keys).all() and (loaded.rids == expected.rids).all()
+        assert all((a == b).all() for a, b in zip(partial.lookup(some), expected.lookup(some)))

@@ -7,8 +7,8 @@ from sqlalchemy import delete, func, insert, select
 
 from wushe import sandbox
 from wushe.registry.digest import registry_digest
-from wushe.registry.models import (CrossReference, GoldenEvent, GoldenLink, GoldenRecord, MatchBlock, MatchFeature,
-                                   MatchModel, PendingRecord, ReviewItem, SourceRecord)
+from wushe.registry.models import (CrossReference, GoldenEvent, GoldenLink, GoldenRecord, MatchBlock, MatchBlockDelta,
+                                   MatchFeature, MatchModel, PendingRecord, ReviewItem, SourceRecord)
 from wushe.registry.sources import write_source_records
 from wushe.resolution import parallel
 from wushe.resolution.pending import resolve_pending
@@ -18,8 +18,8 @@ from wushe.sync.crashpoints import WORKER_POINTS
 def _forget_resolution(engine) -> None:
     """Back to the registry as the partners delivered it: every record pending, nothing resolved."""
     with engine.begin() as conn:
-        for model in (GoldenLink, CrossReference, GoldenEvent, ReviewItem, MatchModel, MatchBlock, MatchFeature,
-                      GoldenRecord):
+        for model in (GoldenLink, CrossReference, GoldenEvent, ReviewItem, MatchModel, MatchBlock, MatchBlockDelta,
+                      MatchFeature, GoldenRecord):
             conn.execute(delete(model))
         conn.execute(delete(PendingRecord))
         conn.execute(insert(PendingRecord).from_select(["source_record_id", "kind"],

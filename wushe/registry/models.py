@@ -239,9 +239,9 @@ class MatchBlock(Base):
     """The persistent blocking index of one record kind: which source records carry which blocking
     key (a 64-bit hash), as sorted posting lists split into partitions by the key's top bits.
 
-    A nightly delta loads the lists, finds its comparison candidates and rewrites only the
-    partitions it changed, instead of re-blocking the registry; a full pass writes a few thousand
-    rows instead of one row per key.
+    A nightly delta loads the lists, finds its comparison candidates and stores what it changed as
+    a :class:`MatchBlockDelta`, instead of re-blocking the registry; a full pass writes a few
+    thousand rows instead of one row per key.
     """
 
     __tablename__ = "match_block"
@@ -250,6 +250,22 @@ class MatchBlock(Base):
     # on PostgreSQL stored uncompressed (migration 0014): hashes and ids do not compress
     keys: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian, ascending
     rids: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian: the source record of each key
+
+
+class MatchBlockDelta(Base):
+    """What one resolution pass changed in a kind's blocking index: every key of the records
+    ``dropped`` is gone, the (``keys``, ``rids``) pairs are added. Read after the partitions, in
+    ``seq`` order; folded into them when a whole pass rewrites the index, or once there are
+    several. A nightly delta changes a few percent of the index, which is rewritten whole (tens of
+    megabytes) only now and then."""
+
+    __tablename__ = "match_block_delta"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # int64 little-endian, like MatchBlock's (on PostgreSQL likewise stored uncompressed)
+    dropped: Mapped[bytes] = mapped_column(LargeBinary)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)
+    rids: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class MatchModel(Base):

@@ -9,17 +9,18 @@ of re-blocking the whole registry.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from wushe.registry.bulk import insert_rows
-from wushe.registry.models import MatchBlock
+from wushe.registry.models import MatchBlock, MatchBlockDelta
 from wushe.registry.sets import one_of
 
 BLOCKS = MatchBlock.__table__
+DELTAS = MatchBlockDelta.__table__
 HASH_KEY = "wushe-block-2026"  # 16 bytes: the SipHash seed; changing it invalidates every stored key
 MAX_BLOCK = 60  # a key shared by more records than this says too little to compare them all
 
@@ -119,6 +120,9 @@ def candidate_pairs(keys: pd.DataFrame, max_block: int = MAX_BLOCK, touching: np
 # --- the persistent index -------------------------------------------------------------------------
 
 PART_BITS = 10  # 1024 partitions per kind
+# deltas a kind's index may hold before a pass rewrites it whole (a week of nights): each is applied
+# at every load of the index, and a pass's delta is a few percent of it
+MAX_DELTAS = 7
 
 
 def _part_of(keys: np.ndarray) -> np.ndarray:
@@ -173,11 +177,18 @@ def _among(rids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 class BlockIndex:
-    """The stored posting lists of one kind: ``keys`` ascending, ``rids`` the record of each key."""
+    """The stored posting lists of one kind: ``keys`` ascending, ``rids`` the record of each key.
+
+    An index loaded from the registry remembers what :meth:`replace` changed since, and
+    :meth:`save` stores only that (a :class:`~wushe.registry.models.MatchBlockDelta`), unless the
+    index is new (a whole pass) or the kind holds ``MAX_DELTAS`` deltas already: then it rewrites
+    every partition, the deltas folded in."""
 
     def __init__(self, kind: str, keys: np.ndarray, rids: np.ndarray) -> None:
         self.kind = kind
         self.relabel = False  # the stored partitions do not hold their own keys: rewrite them all on save
+        self.stored: int | None = None  # how many deltas the registry held when it was loaded (None: not loaded)
+        self.changes: _Change | None = None  # what replace() changed since it was loaded
         if _ordered(keys, rids):  # what was stored is in order already: a linear check, not a sort
             self.keys, self.rids = keys, rids
         else:
@@ -189,8 +200,9 @@ class BlockIndex:
         """The stored index of ``kind``; only the partitions holding ``keys`` when given (a look-up
         of a few keys then reads a few partitions, not the whole index)."""
         query = select(BLOCKS.c.part, BLOCKS.c["keys"], BLOCKS.c.rids).where(BLOCKS.c.kind == kind)
-        if keys is not None:
-            query = query.where(one_of(conn, BLOCKS.c.part, np.unique(_part_of(keys)).tolist()))
+        parts = None if keys is None else np.unique(_part_of(keys))
+        if parts is not None:
+            query = query.where(one_of(conn, BLOCKS.c.part, parts.tolist()))
         rows: list[tuple[int, bytes, bytes]] = list(conn.execute(query))
         rows.sort(key=lambda row: _rank(row[0]))
         found = [np.frombuffer(k, dtype="<i8") for _, k, _ in rows]
@@ -202,6 +214,15 @@ class BlockIndex:
         empty = np.empty(0, dtype=np.int64)
         index = cls(kind, np.concatenate(found) if found else empty, np.concatenate(rids) if rids else empty)
         index.relabel = mislabelled
+        deltas = [_Change(*(np.frombuffer(v, dtype="<i8").astype(np.int64) for v in row)) for row in conn.execute(
+            select(DELTAS.c.dropped, DELTAS.c["keys"], DELTAS.c.rids).where(DELTAS.c.kind == kind).order_by(DELTAS.c.seq))]
+        if deltas:
+            stored = _folded(deltas)
+            if parts is not None:  # only the added keys of the partitions read
+                mine = np.isin(_part_of(stored.keys), parts)
+                stored = _Change(stored.dropped, stored.keys[mine], stored.rids[mine])
+            index._apply(stored)
+        index.stored = len(deltas)
         return index
 
     def _spans(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,28 +254,71 @@ class BlockIndex:
         mine = row >= 0
         return pd.DataFrame({"row": row[mine].astype(np.int64), "key": self.keys[mine]})
 
-    def replace(self, drop: np.ndarray, keys: np.ndarray, rids: np.ndarray) -> np.ndarray:
-        """Forget every key of the records ``drop``, add (keys, rids); returns the partitions changed."""
-        gone = _among(self.rids, drop)
-        changed = np.union1d(_part_of(self.keys[gone]), _part_of(keys))
-        self.keys, self.rids = _merge(self.keys[~gone], self.rids[~gone], keys, rids)
-        return changed
+    def replace(self, drop: np.ndarray, keys: np.ndarray, rids: np.ndarray) -> None:
+        """Forget every key of the records ``drop``, add (keys, rids)."""
+        change = _Change(np.unique(np.asarray(drop, dtype=np.int64)), np.asarray(keys, dtype=np.int64),
+                         np.asarray(rids, dtype=np.int64))
+        self._apply(change)
+        self.changes = change if self.changes is None else _folded([self.changes, change])
 
-    def save(self, conn: Connection, parts: np.ndarray | None = None) -> None:
-        """Write these partitions (every partition when None) within the caller's transaction."""
-        where = BLOCKS.c.kind == self.kind
-        if parts is None or self.relabel:
-            conn.execute(delete(BLOCKS).where(where))
-            parts = np.arange(1 << PART_BITS)
-            self.relabel = False
-        elif len(parts):
-            conn.execute(delete(BLOCKS).where(where, one_of(conn, BLOCKS.c.part, parts.tolist())))
+    def _apply(self, change: "_Change") -> None:
+        gone = _among(self.rids, change.dropped)
+        self.keys, self.rids = _merge(self.keys[~gone], self.rids[~gone], change.keys, change.rids)
+
+    def to_store(self) -> "BlockIndex":
+        """What :meth:`save` needs of this index: where it stores the change alone, an index of the
+        change alone (a plan made in another process is sent back whole: the volunteers' index is 26 MB)."""
+        if self._whole_due():
+            return self
+        lean = BlockIndex(self.kind, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        lean.stored, lean.changes = self.stored, self.changes
+        return lean
+
+    def _whole_due(self) -> bool:
+        return self.relabel or self.stored is None or self.stored >= MAX_DELTAS
+
+    def save(self, conn: Connection) -> None:
+        """Store the index within the caller's transaction: what changed since it was loaded, or
+        the whole of it (see the class)."""
+        if self._whole_due():
+            self._rewrite(conn)
+            self.stored, self.relabel = 0, False
+        elif self.changes is not None:
+            seq = conn.execute(select(func.max(DELTAS.c.seq)).where(DELTAS.c.kind == self.kind)).scalar() or 0
+            insert_rows(conn, DELTAS, ("kind", "seq", "dropped", "keys", "rids"),
+                        [(self.kind, seq + 1, *(v.astype("<i8").tobytes() for v in self.changes))])
+            self.stored += 1
+        self.changes = None
+
+    def _rewrite(self, conn: Connection) -> None:
+        """Every partition written anew, the kind's deltas gone (folded in)."""
+        conn.execute(delete(BLOCKS).where(BLOCKS.c.kind == self.kind))
+        conn.execute(delete(DELTAS).where(DELTAS.c.kind == self.kind))
+        parts = np.arange(1 << PART_BITS)
         bounds = _bounds(self.keys, parts)
-        rows = [
+        insert_rows(conn, BLOCKS, ("kind", "part", "keys", "rids"), [
             (self.kind, int(part), self.keys[a:b].astype("<i8").tobytes(), self.rids[a:b].astype("<i8").tobytes())
             for part, a, b in zip(parts.tolist(), bounds[0].tolist(), bounds[1].tolist()) if b > a
-        ]
-        insert_rows(conn, BLOCKS, ("kind", "part", "keys", "rids"), rows)
+        ])
+
+
+class _Change(NamedTuple):
+    """A change to an index: every key of the records ``dropped`` goes, (``keys``, ``rids``) come."""
+
+    dropped: np.ndarray
+    keys: np.ndarray
+    rids: np.ndarray
+
+
+def _folded(changes: list[_Change]) -> _Change:
+    """Changes made one after the other, as one: a later change's dropped records lose what an
+    earlier one added for them."""
+    dropped, keys, rids = changes[0]
+    for later in changes[1:]:
+        kept = ~np.isin(rids, later.dropped)
+        dropped = np.union1d(dropped, later.dropped)
+        keys, rids = np.concatenate([keys[kept], later.keys]), np.concatenate([rids[kept], later.rids])
+    return _Change(dropped, keys, rids)
 
 
 def name_key_text(kind: str, value: str) -> str:

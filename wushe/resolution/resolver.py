@@ -153,7 +153,6 @@ class _Scope:
     withdrawn: list[int]  # touched records that are no longer live
     overrides: list[OverrideRule]
     index: blocking.BlockIndex  # the kind's blocking index as it is after this pass
-    index_parts: np.ndarray | None  # its partitions this pass changed (None: all)
     delta: bool  # the index was loaded from the registry, not built from the whole kind
     computed: tuple[np.ndarray, pd.DataFrame]  # records whose features this pass computed from payloads, theirs
 
@@ -171,8 +170,7 @@ class KindPlan:
     out: store.GoldenWrite
     states: dict[str, store.GoldenState]
     previous: dict[int, str]
-    index: blocking.BlockIndex
-    index_parts: np.ndarray | None
+    index: blocking.BlockIndex  # as much of the kind's index as storing it needs (BlockIndex.to_store)
     model: dict[str, Any] | None  # match model parameters to store (a whole-kind pass learns them)
     reviews: list[tuple[str, str, float, dict[str, Any]]]
     references: links.References
@@ -212,7 +210,7 @@ def plan_kind(conn: Connection, kind: str, touched: list[int] | None, config: Re
     golden_of = dict(scope.previous)
     golden_of.update((rid, gid) for rid, gid, *_rest in out.xrefs)
     report.seconds = time.perf_counter() - started
-    return KindPlan(kind, report, out, scope.states, scope.previous, scope.index, scope.index_parts, learned,
+    return KindPlan(kind, report, out, scope.states, scope.previous, scope.index.to_store(), learned,
                     _reviews(kind, src, pairs, unsure, probability, explainer), links.references(conn, kind, src, golden_of),
                     links.relinks(conn, out.retired, src.frame["rid"].tolist()),
                     stored_features.encoded(kind, *scope.computed))
@@ -226,7 +224,7 @@ def apply_plan(conn: Connection, plan: KindPlan, *, now: datetime, run_id: str |
     # its golden records, which are never deleted): a first night does not look for them, every
     # record of the kind in a statement each
     replace = store.any_golden(conn, kind)
-    plan.index.save(conn, plan.index_parts)
+    plan.index.save(conn)
     stored_features.write(conn, kind, *plan.features, plan.out.unlink, replace=replace)
     if plan.model is not None:
         store.save_model(conn, kind, plan.model, now=now, run_id=run_id)
@@ -251,7 +249,7 @@ def _full_scope(conn: Connection, kind: str) -> _Scope:
     states.update(store.golden_states(conn, set(previous.values()) - set(states)))
     live = set(rids.tolist())
     withdrawn = sorted(rid for rid in previous if rid not in live)
-    return _Scope(src, feats, keys, previous, states, withdrawn, overrides_touching(conn, kind, None), index, None,
+    return _Scope(src, feats, keys, previous, states, withdrawn, overrides_touching(conn, kind, None), index,
                   delta=False, computed=(rids, feats))
 
 
@@ -265,7 +263,7 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int], stored: dict[s
     index = blocking.BlockIndex.load(conn, kind)
     key_hashes = fresh_keys["key"].to_numpy()
     fresh_rids = fresh.frame["rid"].to_numpy()
-    changed = index.replace(np.asarray(touched, dtype=np.int64), key_hashes, fresh_rids[fresh_keys["row"].to_numpy()])
+    index.replace(np.asarray(touched, dtype=np.int64), key_hashes, fresh_rids[fresh_keys["row"].to_numpy()])
     candidates = sorted(set(index.sharing(key_hashes).tolist()) - set(touched))
     found, found_feats = stored_features.read(conn, kind, candidates)
     others = load_records(conn, kind, sorted(set(candidates) - set(found.tolist())))
@@ -287,7 +285,7 @@ def _delta_scope(conn: Connection, kind: str, touched: list[int], stored: dict[s
     live = set(src.frame["rid"].tolist())
     withdrawn = sorted(rid for rid in involved if rid not in live)
     return _Scope(src, feats, keys, previous, store.golden_states(conn, set(previous.values())), withdrawn, overrides,
-                  index, changed, delta=True, computed=_stacked(computed))
+                  index, delta=True, computed=_stacked(computed))
 
 
 def _stacked(parts: list[tuple[np.ndarray, pd.DataFrame]]) -> tuple[np.ndarray, pd.DataFrame]:

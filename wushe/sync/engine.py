@@ -319,7 +319,7 @@ def _in_processes(engine: Engine, partners: Partners, selected: list[Partner]) -
 # after each, not the whole registry (on PostgreSQL's first night, 3.4 s for all of them)
 LOADED = ("source_record", "pending_record")
 RESOLVED = ("golden_record", "cross_reference", "golden_link", "golden_event", "match_feature", "match_block",
-            "review_item", "pending_record", "quarantine_item", "source_version")
+            "match_block_delta", "review_item", "pending_record", "quarantine_item", "source_version")
 
 
 def resolution_pass(engine: Engine, run_id: str | None, partners: Partners | None = None) -> dict[str, Any]:
